@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both build the virtual environment from
+# nothing (Python 3.11 + pip) using the hash-pinned lock file, then do their job.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench lint lock snapshot clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/microcred refresh
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Rebuild the bundled Ghent snapshot from the reference catalogue (deterministic; committed output).
+snapshot: $(STAMP)
+	$(BIN)/python -m scrapers.snapshot.generate_ugent
+
+# Re-resolve the lock file (needs pip-tools; only when dependencies change).
+lock:
+	$(PYTHON) -m piptools compile --generate-hashes --no-strip-extras --allow-unsafe -o requirements.lock requirements.in
+
+clean:
+	rm -rf $(VENV) data/build

@@ -1,0 +1,131 @@
+"""The ``microcred`` command line (DESIGN §6).
+
+Imports stay inside the commands: ``microcred normalise`` must start in well under a second, so nothing
+here imports Dagster, Scrapy or Great Expectations at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid4().hex[:6]
+
+
+# -- refresh ----------------------------------------------------------------------------------------------
+def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=sys.stdout) -> int:
+    """Harvest -> normalise -> check -> publish, in-process through Dagster. 0 if something was published."""
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
+    import dagster as dg
+
+    from pipelines.defs.core import core_registry
+    from pipelines.defs.partitions import REFRESH_TAG
+    from pipelines.defs.raw import raw_registry__harvest
+    from pipelines.defs.resources import RegistryStore
+    from pipelines.defs.warehouse import out_registry__warehouse
+    from pipelines.institutions import HARVESTED_SOURCES
+
+    store = RegistryStore(data_dir=str(data_dir or ""), live=live)
+    store.root.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id()
+    tags = {REFRESH_TAG: run_id}
+    instance = dg.DagsterInstance.get()
+    chosen = sources or list(HARVESTED_SOURCES)
+    print(f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
+          f"sources {', '.join(chosen)}; data in {store.root}", file=out)
+    for source in chosen:
+        result = dg.materialize([raw_registry__harvest, core_registry], partition_key=source, tags=tags,
+                                resources={"store": store}, instance=instance, raise_on_error=False)
+        print(f"  {source}: harvest and normalise {'succeeded' if result.success else 'FAILED'}", file=out)
+    result = dg.materialize([out_registry__warehouse], tags=tags, resources={"store": store}, instance=instance,
+                            raise_on_error=False)
+    from warehouse.summary import print_summary
+
+    print_summary(store.root / "registry.duckdb", run_id, out=out)
+    return 0 if result.success else 1
+
+
+# -- parse ------------------------------------------------------------------------------------------------
+def parse_page(spider_name: str, path: Path, url: str, out=sys.stdout) -> int:
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.responsetypes import responsetypes
+    from scrapy.utils.misc import load_object
+
+    from scrapers.crawl import SPIDERS
+
+    body = path.read_bytes()
+    response_class = responsetypes.from_args(url=url, body=body)
+    response: Response = response_class(url=url, body=body, request=Request(url), status=200)
+    spider = load_object(SPIDERS[spider_name])()
+    followed = 0
+    for result in spider.parse(response):
+        if is_dataclass(result):
+            print(json.dumps(asdict(result), ensure_ascii=False, sort_keys=True), file=out)
+        else:
+            followed += 1
+    print(f"{followed} request(s) would be followed", file=sys.stderr)
+    return 0
+
+
+# -- main -------------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="microcred", description="National registry of micro-credentials.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("refresh", help="harvest -> normalise -> check -> publish (through Dagster)")
+    p.add_argument("--live", action="store_true", help="crawl the public sites instead of the bundled snapshot")
+    p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
+    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)")
+
+    p = commands.add_parser("parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines")
+    p.add_argument("spider")
+    p.add_argument("file", type=Path)
+    p.add_argument("--url", required=True, help="the page's public URL (chooses the page kind)")
+
+    p = commands.add_parser("normalise", help="normalise raw values (one per line on stdin) to JSON lines")
+    p.add_argument("field")
+
+    p = commands.add_parser("serve-snapshot", help="serve the bundled snapshot on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "refresh":
+        return refresh(args.sources, args.live, args.data_dir)
+    if args.command == "parse":
+        from scrapers.crawl import SPIDERS
+
+        if args.spider not in SPIDERS:
+            print(f"unknown spider {args.spider!r}; known: {', '.join(SPIDERS)}", file=sys.stderr)
+            return 2
+        return parse_page(args.spider, args.file, args.url)
+    if args.command == "normalise":
+        from pipelines.normalise import FIELDS
+        from pipelines.normalise.cli import run
+
+        if args.field not in FIELDS:
+            print(f"unknown field {args.field!r}; known: {', '.join(FIELDS)}", file=sys.stderr)
+            return 2
+        return run(args.field, sys.stdin, sys.stdout)
+    if args.command == "serve-snapshot":
+        from scrapers.snapshot.server import main as serve
+
+        return serve(["--port", str(args.port)])
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Raw layer: crawl one institution (in a subprocess) into the landing zone, raw strings + provenance."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipelines.defs.partitions import refresh_id, source_partitions
+from pipelines.defs.resources import RegistryStore
+from scrapers.crawl import run_crawl
+
+
+@contextlib.contextmanager
+def crawl_target(live: bool):
+    """Yields the snapshot server's loopback URL for offline crawls, or ``None`` for the live sites."""
+    if live:
+        yield None
+        return
+    from scrapers.snapshot.server import SnapshotServer
+
+    with SnapshotServer() as server:
+        yield server.base_url
+
+
+@dg.asset(
+    partitions_def=source_partitions,
+    group_name="raw",
+    kinds={"scrapy"},
+    retry_policy=dg.RetryPolicy(max_retries=1, delay=30),
+    description="One institution's pages, harvested by its spider: raw strings exactly as seen, with provenance.",
+)
+def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStore) -> dg.MaterializeResult:
+    source = context.partition_key
+    run_id = refresh_id(context)
+    landing = store.landing_dir(run_id, source)
+    started = datetime.now(UTC)
+    with crawl_target(store.live) as snapshot_url:
+        result = run_crawl(source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source))
+    outcome = {
+        "source": source, "run_id": run_id, "live": store.live, "succeeded": result.succeeded,
+        "finish_reason": result.finish_reason, "returncode": result.returncode,
+        "pages_fetched": result.pages_fetched, "not_modified": result.not_modified, "errors": result.errors,
+        "items": result.items, "started_at": started.isoformat(), "ended_at": datetime.now(UTC).isoformat(),
+    }
+    landing.mkdir(parents=True, exist_ok=True)
+    (landing / "outcome.json").write_text(json.dumps(outcome, indent=2))
+    metadata = {k: v for k, v in outcome.items() if k in ("pages_fetched", "not_modified", "errors", "items")}
+    if not result.succeeded:
+        raise dg.Failure(
+            description=f"crawl of {source} did not finish (reason {result.finish_reason!r}, exit {result.returncode})",
+            metadata={**metadata, "log_tail": dg.MetadataValue.md(f"```\n{result.log_tail}\n```")},
+        )
+    return dg.MaterializeResult(metadata={**metadata, "landing_dir": str(landing)})

@@ -1,0 +1,288 @@
+"""Raw landing files -> the registry's core tables (polars, no Dagster), one institution at a time.
+
+Every normalised column sits beside the raw text it came from and the reason it is null when it is null.
+Nothing is dropped: a course unit whose sheet could not be fetched still appears, built from its row in
+the programme's course table, and the harvest issue that explains the gap is kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.institutions import INSTITUTIONS
+from pipelines.normalise import derive_study_hours, normalise
+
+PROVENANCE = ["source_url", "fetched_at", "http_status", "body_sha256", "spider", "spider_version", "run_id"]
+
+# "Practical information" labels (any language the sites use) -> programme field.
+INFO_LABELS: dict[str, tuple[str, ...]] = {
+    "level_raw": ("niveau", "level", "eqf", "vks-niveau"),
+    "delivery_mode_raw": ("onderwijsvorm", "mode of delivery", "delivery mode", "mode"),
+    "fee_raw": ("inschrijvingsgeld", "tuition fee", "fee", "studiegeld", "prijs"),
+    "start_date_raw": ("startdatum", "start date", "start"),
+    "end_date_raw": ("einddatum", "end date", "end"),
+    "assessment": ("evaluatie", "evaluatievorm", "assessment", "type of assessment"),
+    "participation_form": ("deelnamevorm", "form of participation", "participation"),
+    "quality_assurance": ("kwaliteitszorg", "quality assurance", "kwaliteitsborging"),
+    "prerequisites": ("toelatingsvoorwaarden", "prerequisites", "admission requirements", "voorkennis"),
+    "stackability": ("stapelbaarheid", "stackability", "stackable"),
+}
+
+
+@dataclass
+class CoreTables:
+    institution_id: str
+    run_id: str
+    programme: pl.DataFrame
+    course_unit: pl.DataFrame
+    programme_course: pl.DataFrame
+    harvest_issue: pl.DataFrame
+    raw: dict[str, list[str]]  # kind -> the landed JSON lines, kept verbatim
+
+    def write(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in ("programme", "course_unit", "programme_course", "harvest_issue"):
+            getattr(self, name).write_parquet(directory / f"{name}.parquet")
+        for kind, lines in self.raw.items():
+            (directory / f"raw_{kind}.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        (directory / "core.json").write_text(json.dumps({"institution_id": self.institution_id, "run_id": self.run_id}))
+
+    @classmethod
+    def read(cls, directory: Path) -> CoreTables:
+        meta = json.loads((directory / "core.json").read_text())
+        raw = {
+            path.stem.removeprefix("raw_"): path.read_text(encoding="utf-8").splitlines()
+            for path in sorted(directory.glob("raw_*.jsonl"))
+        }
+        return cls(
+            meta["institution_id"], meta["run_id"],
+            *(pl.read_parquet(directory / f"{n}.parquet")
+              for n in ("programme", "course_unit", "programme_course", "harvest_issue")),
+            raw=raw,
+        )
+
+
+def read_landing(landing_dir: Path, kind: str) -> tuple[list[str], list[dict]]:
+    path = Path(landing_dir) / f"{kind}.jsonl"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] if path.exists() else []
+    return lines, [json.loads(line) for line in lines]
+
+
+def with_normalised(df: pl.DataFrame, field: str, raw_column: str, prefix: str) -> pl.DataFrame:
+    """Adds ``{prefix}`` (value) and ``{prefix}_reason`` beside ``raw_column``, plus the field's extras."""
+    result = normalise(field, df.get_column(raw_column).cast(pl.Utf8))
+    extras = [c for c in result.columns if c not in ("raw", "value", "reason")]
+    return df.with_columns(
+        result.get_column("value").alias(prefix),
+        result.get_column("reason").alias(f"{prefix}_reason"),
+        *(result.get_column(c).alias(f"{prefix}_{c}") for c in extras),
+    )
+
+
+def _frame(records: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    if not records:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(records, infer_schema_length=None).select(
+        [pl.col(c).cast(t) if c in {r for rec in records[:1] for r in rec} else pl.lit(None, t).alias(c)
+         for c, t in schema.items()]
+    )
+
+
+_PROGRAMME_RAW = {
+    "source_code": pl.Utf8, "title": pl.Utf8, "programme_type": pl.Utf8, "faculty": pl.Utf8, "campus": pl.Utf8,
+    "credits_raw": pl.Utf8, "academic_year_raw": pl.Utf8, "page_language": pl.Utf8,
+    "info": pl.Object, "learning_outcomes": pl.List(pl.Utf8),
+    "source_url": pl.Utf8, "fetched_at": pl.Utf8, "http_status": pl.Int64, "body_sha256": pl.Utf8,
+    "spider": pl.Utf8, "spider_version": pl.Utf8, "run_id": pl.Utf8,
+}
+_ROW_RAW = {
+    "programme_code": pl.Utf8, "course_code": pl.Utf8, "course_name": pl.Utf8, "credits_raw": pl.Utf8,
+    "languages_raw": pl.Utf8, "semester_raw": pl.Utf8, "offered": pl.Boolean, "position": pl.Int64,
+    "academic_year_raw": pl.Utf8, "source_url": pl.Utf8, "run_id": pl.Utf8,
+}
+_SHEET_RAW = {
+    "code": pl.Utf8, "name": pl.Utf8, "credits_raw": pl.Utf8, "hours_raw": pl.Utf8, "contact_hours_raw": pl.Utf8,
+    "languages_raw": pl.Utf8, "semester_raw": pl.Utf8, "lecturers": pl.List(pl.Utf8),
+    "learning_outcomes": pl.List(pl.Utf8), "assessment": pl.Utf8, "academic_year_raw": pl.Utf8,
+    "sheet_language": pl.Utf8,
+    "source_url": pl.Utf8, "fetched_at": pl.Utf8, "http_status": pl.Int64, "body_sha256": pl.Utf8,
+    "spider": pl.Utf8, "spider_version": pl.Utf8, "run_id": pl.Utf8,
+}
+_ISSUE_RAW = {
+    "page_kind": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8, "source_url": pl.Utf8, "http_status": pl.Int64,
+    "fetched_at": pl.Utf8, "run_id": pl.Utf8,
+}
+
+
+def _info_columns(records: list[dict]) -> dict[str, list[str | None]]:
+    """Picks the practical-information values out of each programme's label -> text mapping."""
+    columns: dict[str, list[str | None]] = {name: [] for name in INFO_LABELS}
+    for record in records:
+        info = {str(k).strip().rstrip(":").lower(): v for k, v in (record.get("info") or {}).items()}
+        for name, labels in INFO_LABELS.items():
+            columns[name].append(next((info[label] for label in labels if label in info), None))
+    return columns
+
+
+def _timestamp(column: str) -> pl.Expr:
+    return pl.col(column).str.to_datetime(time_zone="UTC", strict=False)
+
+
+def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> CoreTables:
+    """Normalises one institution's landed harvest into the core tables."""
+    institution = INSTITUTIONS[institution_id]
+    raw_lines: dict[str, list[str]] = {}
+    records: dict[str, list[dict]] = {}
+    for kind in ("programme", "programme_course", "course_unit", "issue"):
+        raw_lines[kind], records[kind] = read_landing(landing_dir, kind)
+
+    rows = _frame(records["programme_course"], _ROW_RAW)
+    rows = with_normalised(rows, "academic_year", "academic_year_raw", "academic_year")
+    rows = with_normalised(rows, "credits", "credits_raw", "credits_ects")
+    rows = with_normalised(rows, "semester", "semester_raw", "semester")
+    rows = with_normalised(rows, "languages", "languages_raw", "languages")
+    rows = rows.with_columns(
+        registry_id=pl.lit(f"{institution_id}:") + pl.col("programme_code"),
+        institution_id=pl.lit(institution_id),
+    )
+    programme_course = (
+        rows.filter(pl.col("course_code").is_not_null() & pl.col("academic_year").is_not_null())
+        .unique(subset=["registry_id", "course_code", "academic_year"], keep="first", maintain_order=True)
+        .select(
+            "registry_id", "institution_id", "course_code", pl.col("academic_year").cast(pl.Int32), "offered",
+            pl.col("position").cast(pl.Int32), "course_name", "credits_ects", "credits_raw", "semester",
+            "semester_raw", "languages", "languages_raw", "source_url", "run_id",
+        )
+    )
+
+    programme = _programme_table(institution_id, records["programme"], programme_course)
+    course_unit = _course_unit_table(institution_id, records["course_unit"], programme_course)
+    issues = _frame(records["issue"], _ISSUE_RAW).with_columns(
+        institution_id=pl.lit(institution_id), fetched_at=_timestamp("fetched_at")
+    ).select("institution_id", "run_id", "page_kind", "reason", "detail", "source_url",
+             pl.col("http_status").cast(pl.Int32), "fetched_at")
+    del institution
+    return CoreTables(institution_id, run_id, programme, course_unit, programme_course, issues, raw_lines)
+
+
+def _programme_table(institution_id: str, records: list[dict], programme_course: pl.DataFrame) -> pl.DataFrame:
+    institution = INSTITUTIONS[institution_id]
+    plain = [{k: v for k, v in r.items() if k != "info"} for r in records]
+    schema = {k: v for k, v in _PROGRAMME_RAW.items() if k != "info"}
+    df = _frame(plain, schema).with_columns(
+        *(pl.Series(name, values, dtype=pl.Utf8) for name, values in _info_columns(records).items())
+    ) if records else _frame([], schema).with_columns(*(pl.lit(None, pl.Utf8).alias(n) for n in INFO_LABELS))
+
+    df = with_normalised(df, "academic_year", "academic_year_raw", "academic_year")
+    df = with_normalised(df, "credits", "credits_raw", "credits_ects")
+    df = with_normalised(df, "level", "level_raw", "eqf_level")
+    df = with_normalised(df, "mode", "delivery_mode_raw", "delivery_mode")
+    df = with_normalised(df, "fee", "fee_raw", "fee_eur")
+    df = with_normalised(df, "date", "start_date_raw", "start_date")
+    df = with_normalised(df, "date", "end_date_raw", "end_date")
+    df = df.with_columns(registry_id=pl.lit(f"{institution_id}:") + pl.col("source_code"))
+
+    # Programme-level semester and languages come from its offered course units, in table order.
+    offered = programme_course.filter("offered").sort("registry_id", "academic_year", "position")
+    per_programme = offered.group_by("registry_id", "academic_year", maintain_order=True).agg(
+        semester_raw=pl.col("semester_raw").drop_nulls().unique(maintain_order=True).str.join(" / "),
+        semesters=pl.col("semester").drop_nulls().unique(),
+        languages_raw=pl.col("languages_raw").drop_nulls().str.join(", "),
+        course_unit_count=pl.len().cast(pl.Int32),
+        offered_credits_sum=pl.col("credits_ects").sum(),
+        offered_credits_missing=pl.col("credits_ects").is_null().sum(),
+    ).with_columns(
+        semester=pl.when(pl.col("semesters").list.len() == 1).then(pl.col("semesters").list.first())
+        .when(pl.col("semesters").list.set_difference(["S1", "S2", "YEAR"]).list.len() == 0)
+        .then(pl.lit("YEAR")),
+        offered_credits_sum=pl.when(pl.col("offered_credits_missing") == 0).then(pl.col("offered_credits_sum")),
+    )
+    df = df.join(per_programme.drop("semesters", "offered_credits_missing"),
+                 on=["registry_id", "academic_year"], how="left")
+    df = df.with_columns(
+        semester_raw=pl.col("semester_raw").replace("", None),
+        languages_raw=pl.col("languages_raw").replace("", None),
+        course_unit_count=pl.col("course_unit_count").fill_null(0),
+    )
+    df = with_normalised(df, "languages", "languages_raw", "languages")
+    df = df.with_columns(
+        semester_reason=pl.when(pl.col("semester").is_null())
+        .then(pl.when(pl.col("semester_raw").is_null()).then(pl.lit("absent")).otherwise(pl.lit("mixed_or_unparseable")))
+    )
+    # No programme page publishes study hours: derive them from credits, marked as derived with the factor.
+    derived = derive_study_hours(pl.col("credits_ects"), pl.lit(institution.country))
+    df = df.with_columns(
+        study_hours=derived.struct.field("hours").cast(pl.Int32),
+        study_hours_raw=pl.lit(None, pl.Utf8),
+        study_hours_reason=pl.when(pl.col("credits_ects").is_null()).then(pl.lit("absent")),
+        study_hours_derived=pl.col("credits_ects").is_not_null(),
+        study_hours_factor=pl.when(pl.col("credits_ects").is_not_null()).then(derived.struct.field("factor")),
+    )
+    return df.with_columns(
+        institution_id=pl.lit(institution_id),
+        url=pl.col("source_url"),
+        title_language=pl.col("page_language"),
+        fetched_at=_timestamp("fetched_at"),
+        fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),
+        fee_covers=pl.col("fee_eur_covers") if "fee_eur_covers" in df.columns else pl.lit(None, pl.Utf8),
+        national_level=pl.col("eqf_level_national") if "eqf_level_national" in df.columns else pl.lit(None, pl.Utf8),
+    ).select(
+        "registry_id", "institution_id", "source_code", pl.col("academic_year").cast(pl.Int32), "academic_year_raw",
+        "title", "title_language", "programme_type", "url", "faculty", "campus",
+        "credits_ects", "credits_raw", "credits_reason",
+        "study_hours", "study_hours_raw", "study_hours_reason", "study_hours_derived", "study_hours_factor",
+        "semester", "semester_raw", "semester_reason", "languages", "languages_raw", "languages_reason",
+        "delivery_mode", "delivery_mode_raw", "delivery_mode_reason",
+        pl.col("eqf_level").cast(pl.Int32), "national_level", "level_raw", pl.col("eqf_level_reason").alias("level_reason"),
+        "fee_eur", "fee_covers", "fee_raw", "fee_reason",
+        "start_date", "start_date_raw", "end_date", "end_date_raw",
+        "learning_outcomes", "assessment", "participation_form", "quality_assurance", "prerequisites", "stackability",
+        "course_unit_count", "offered_credits_sum", *PROVENANCE,
+    )
+
+
+def _course_unit_table(institution_id: str, records: list[dict], programme_course: pl.DataFrame) -> pl.DataFrame:
+    sheets = _frame(records, _SHEET_RAW)
+    sheets = with_normalised(sheets, "academic_year", "academic_year_raw", "academic_year")
+    # Sheets first, then the programme-table rows of units whose sheet could not be fetched.
+    from_sheets = sheets.filter(pl.col("code").is_not_null() & pl.col("academic_year").is_not_null()).sort(
+        pl.col("sheet_language") != "nl"
+    ).unique(subset=["code", "academic_year"], keep="first", maintain_order=True)
+    missing = (
+        programme_course.join(from_sheets.select("code", "academic_year"),
+                              left_on=["course_code", "academic_year"], right_on=["code", "academic_year"], how="anti")
+        .unique(subset=["course_code", "academic_year"], keep="first", maintain_order=True)
+        .select(
+            pl.col("course_code").alias("code"), pl.col("course_name").alias("name"), "credits_raw",
+            pl.lit(None, pl.Utf8).alias("hours_raw"), pl.lit(None, pl.Utf8).alias("contact_hours_raw"),
+            "languages_raw", "semester_raw", pl.lit(None, pl.List(pl.Utf8)).alias("lecturers"),
+            pl.lit(None, pl.List(pl.Utf8)).alias("learning_outcomes"), pl.lit(None, pl.Utf8).alias("assessment"),
+            pl.col("academic_year").cast(pl.Utf8).alias("academic_year_raw"), pl.lit(None, pl.Utf8).alias("sheet_language"),
+            "source_url", pl.lit(None, pl.Utf8).alias("fetched_at"), pl.lit(None, pl.Int64).alias("http_status"),
+            pl.lit(None, pl.Utf8).alias("body_sha256"), pl.lit(None, pl.Utf8).alias("spider"),
+            pl.lit(None, pl.Utf8).alias("spider_version"), "run_id",
+        )
+    )
+    units = pl.concat([from_sheets.select(list(_SHEET_RAW)), missing], how="vertical_relaxed")
+    units = with_normalised(units, "academic_year", "academic_year_raw", "academic_year")
+    units = with_normalised(units, "credits", "credits_raw", "credits_ects")
+    units = with_normalised(units, "hours", "hours_raw", "study_hours")
+    units = with_normalised(units, "semester", "semester_raw", "semester")
+    units = with_normalised(units, "languages", "languages_raw", "languages")
+    return units.with_columns(
+        institution_id=pl.lit(institution_id),
+        course_key=pl.concat_str(pl.lit(f"{institution_id}:"), "code", pl.lit(":"), pl.col("academic_year").cast(pl.Utf8)),
+        url=pl.col("source_url"),
+        fetched_at=_timestamp("fetched_at"),
+    ).select(
+        "course_key", "institution_id", "code", pl.col("academic_year").cast(pl.Int32), "academic_year_raw", "name",
+        "credits_ects", "credits_raw", "credits_reason",
+        pl.col("study_hours").cast(pl.Int32), pl.col("hours_raw").alias("study_hours_raw"), "study_hours_reason",
+        "contact_hours_raw", "semester", "semester_raw", "semester_reason", "languages", "languages_raw",
+        "languages_reason", "lecturers", "learning_outcomes", "assessment", "url", "fetched_at",
+        pl.col("http_status").cast(pl.Int32), "body_sha256", "spider", "spider_version", "run_id",
+    )

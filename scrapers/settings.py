@@ -1,0 +1,58 @@
+"""Scrapy settings shared by every spider: polite by default.
+
+The crawl runner (``scrapers.crawl``) overrides only what differs per run: the landing directory, the run
+id, the HTTP cache directory and, for offline runs, the loopback address of the snapshot server.
+"""
+
+from scrapers import USER_AGENT
+
+BOT_NAME = "microcred"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+# Identify ourselves with a contact address and obey robots.txt.
+USER_AGENT = USER_AGENT
+ROBOTSTXT_OBEY = True
+TELNETCONSOLE_ENABLED = False
+
+# Be gentle: few parallel requests per site, AutoThrottle adapting to the server's latency.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 30
+
+# Transient server errors are retried; what still fails is recorded as a harvest issue by the spider.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Conditional requests: the RFC 2616 policy revalidates stored pages with If-None-Match/If-Modified-Since,
+# so a night with nothing changed is answered with 304s.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+
+DOWNLOAD_HANDLERS = {
+    "http": "scrapers.routing.SnapshotRoutingHandler",
+    "https": "scrapers.routing.SnapshotRoutingHandler",
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the network, so it sees the server's real status (304 included) before the cache does.
+    "scrapers.middlewares.FetchRecordMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "scrapers.pipelines.FieldStatsPipeline": 100,
+    "scrapers.pipelines.LandingPipeline": 900,
+}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,1 @@
+"""One spider per institution, each a thin subclass of ``RegistrySpider`` saying only what differs."""

@@ -1,0 +1,134 @@
+"""The base spider: what every institution's spider shares.
+
+Subclasses declare their ``name`` (the institution id), ``allowed_domains``, ``start_urls_for(year)`` and
+``routes`` (URL pattern -> callback name). Callbacks are pure: they read a response and yield items or
+requests, with no I/O of their own, so tests call them on saved pages and ``microcred parse`` runs them on a
+file. Failures (HTTP errors, pages missing what they must have) become ``HarvestIssue`` items with a
+reason instead of exceptions or silent drops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from scrapers import SPIDER_VERSION
+from scrapers.items import HarvestIssue
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_text(parts: Iterable[str] | str | None) -> str | None:
+    """The text a reader sees: pieces joined, runs of HTML white space folded to one space, ends trimmed.
+
+    Nothing else is changed (no case folding, no unit stripping): raw means raw.
+    """
+    if parts is None:
+        return None
+    text = parts if isinstance(parts, str) else " ".join(parts)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text or None
+
+
+class RegistrySpider(scrapy.Spider):
+    """Shared plumbing: typed arguments, routing by URL, provenance, and issues instead of crashes."""
+
+    routes: ClassVar[list[tuple[str, str]]] = []  # (regex on the URL, callback name), first match wins
+    default_years: ClassVar[tuple[int, ...]] = ()
+
+    def __init__(self, *args: Any, years: str | Iterable[int] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if years is None:
+            self.years = list(self.default_years)
+        elif isinstance(years, str):
+            self.years = [int(y) for y in years.split(",") if y.strip()]
+        else:
+            self.years = [int(y) for y in years]
+        self._compiled_routes = [(re.compile(pattern), name) for pattern, name in self.routes]
+
+    # -- crawling -----------------------------------------------------------------------------------
+    def start_urls_for(self, year: int) -> Iterable[str]:
+        raise NotImplementedError
+
+    async def start(self):
+        for year in self.years:
+            for url in self.start_urls_for(year):
+                yield self.request(url, meta={"academic_year": year})
+
+    def request(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """A request routed to its callback by URL, with failures recorded through ``on_error``."""
+        return scrapy.Request(url, callback=self.callback_for(url), errback=self.on_error, **kwargs)
+
+    def callback_for(self, url: str):
+        for pattern, name in self._compiled_routes:
+            if pattern.search(url):
+                return getattr(self, name)
+        return self.parse_unrouted
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Parses any page by routing on its URL (used by ``microcred parse``)."""
+        yield from self.callback_for(response.url)(response)
+
+    def parse_unrouted(self, response: Response) -> Iterator[Any]:
+        yield self.issue(response, page_kind="unknown", reason="unrouted_url", detail=response.url)
+
+    # -- provenance and issues -----------------------------------------------------------------------
+    def provenance(self, response: Response) -> dict[str, Any]:
+        meta = page_meta(response)
+        return {
+            "source": self.name,
+            "source_url": response.url,
+            "fetched_at": meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
+            "http_status": response.status,
+            "body_sha256": hashlib.sha256(response.body).hexdigest(),
+            "spider": self.name,
+            "spider_version": SPIDER_VERSION,
+        }
+
+    def issue(self, response: Response, *, page_kind: str, reason: str, detail: str | None = None):
+        if self.crawler_stats is not None:
+            self.crawler_stats.inc_value(f"microcred/issue/{page_kind}/{reason}")
+        return HarvestIssue(page_kind=page_kind, reason=reason, detail=detail, **self.provenance(response))
+
+    @property
+    def crawler_stats(self):
+        crawler = getattr(self, "crawler", None)
+        return crawler.stats if crawler is not None else None
+
+    def on_error(self, failure) -> Iterator[HarvestIssue]:
+        """Requests that failed for good (after retries) are recorded, with the reason, as issues."""
+        request = failure.request
+        page_kind = getattr(self.callback_for(request.url), "__name__", "unknown").removeprefix("parse_")
+        if failure.check(HttpError):
+            response = failure.value.response
+            yield self.issue(response, page_kind=page_kind, reason=f"http_{response.status}", detail=request.url)
+            return
+        if self.crawler_stats is not None:
+            self.crawler_stats.inc_value(f"microcred/issue/{page_kind}/{failure.type.__name__}")
+        yield HarvestIssue(
+            page_kind=page_kind,
+            reason=f"fetch_failed:{failure.type.__name__}",
+            detail=str(failure.value)[:500],
+            source=self.name,
+            source_url=request.url,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            http_status=0,
+            body_sha256="",
+            spider=self.name,
+            spider_version=SPIDER_VERSION,
+        )
+
+
+def page_meta(response: Response) -> dict[str, Any]:
+    """The request meta of a response, or ``{}`` for a response built without a request (a saved page)."""
+    try:
+        return response.meta
+    except AttributeError:
+        return {}

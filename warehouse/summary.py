@@ -1,0 +1,44 @@
+"""The printed summary of a refresh, read back from the published warehouse."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+
+def print_summary(warehouse: Path, run_id: str, out=sys.stdout) -> None:
+    if not warehouse.exists():
+        print("No warehouse has been published yet.", file=out)
+        return
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        runs = con.execute(
+            "SELECT source, status, published, reason, pages_fetched, not_modified, errors FROM run "
+            "WHERE run_id = ? ORDER BY source", [run_id]).fetchall()
+        sizes = con.execute("""
+            SELECT i.institution_id,
+                   (SELECT count(*) FROM programme p WHERE p.institution_id = i.institution_id),
+                   (SELECT count(*) FROM course_unit c WHERE c.institution_id = i.institution_id),
+                   (SELECT count(*) FROM flag f WHERE f.institution_id = i.institution_id)
+            FROM institution i ORDER BY 1""").fetchall()
+        flags = con.execute("""
+            SELECT institution_id, rule_id, severity, count(*) FROM flag GROUP BY ALL ORDER BY 1, 4 DESC""").fetchall()
+        years = con.execute("""
+            SELECT institution_id, string_agg(academic_year || ': ' || n, ', ' ORDER BY academic_year)
+            FROM (SELECT institution_id, academic_year, count(*) AS n FROM programme GROUP BY ALL) GROUP BY 1""").fetchall()
+    print(f"\nWarehouse: {warehouse}", file=out)
+    print(f"Run {run_id}:", file=out)
+    for source, status, published, reason, pages, not_modified, errors in runs:
+        print(f"  {source:<11} {'PUBLISHED' if published else 'NOT PUBLISHED'} ({status}); pages {pages}, "
+              f"304s {not_modified}, harvest issues {errors}; {reason}", file=out)
+    by_year = dict(years)
+    print("Institutions (programmes / course units / flags):", file=out)
+    for institution, programmes, units, flag_count in sizes:
+        detail = f"  [{by_year[institution]}]" if institution in by_year else ""
+        print(f"  {institution:<11} {programmes:>5} / {units:>5} / {flag_count:>5}{detail}", file=out)
+    print("Flags by rule:", file=out)
+    for institution, rule, severity, count in flags:
+        print(f"  {institution:<11} {rule:<22} {severity:<8} {count:>5}", file=out)
+    if not flags:
+        print("  none", file=out)
