@@ -1,0 +1,1 @@
+"""Tests of the bundled offline snapshot: its generator, manifest and HTTP server."""
