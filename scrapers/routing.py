@@ -33,4 +33,8 @@ class SnapshotRoutingHandler(HTTP11DownloadHandler):
             return await super().download_request(request)
         routed = request.replace(url=loopback_url(self._snapshot_base, request.url))
         response = await super().download_request(routed)
-        return response.replace(url=request.url)
+        # The downloader records facts such as download_latency on the request it fetched; AutoThrottle and
+        # the stats read them from the original request, so copy them back.
+        for key, value in routed.meta.items():
+            request.meta.setdefault(key, value)
+        return response.replace(url=request.url, request=request)
