@@ -1,0 +1,181 @@
+"""Prints DESIGN §7's figures as ratios against baselines measured in this same run.
+
+Ratios, not seconds, carry the verdict, so a busy machine slows figure and baseline alike. Run with
+``make bench``; nothing here is a test and nothing asserts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ROWS: list[tuple[str, str, str, str, str]] = []
+
+
+def report(work: str, figure: str, baseline: str, ratio: str, target: str, ok: bool | None) -> None:
+    verdict = "meets" if ok else ("MISSES" if ok is not None else "-")
+    ROWS.append((work, figure, baseline, ratio, f"{target} [{verdict}]"))
+    print(f"- {work}: {figure} | baseline {baseline} | ratio {ratio} | target {target} [{verdict}]", flush=True)
+
+
+def best_of(fn, repeat: int = 7, number: int = 20) -> float:
+    """Median seconds per call over ``repeat`` batches of ``number`` calls."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        timings.append((time.perf_counter() - start) / number)
+    return statistics.median(timings)
+
+
+def bench_crawl() -> None:
+    from scrapers.crawl import run_crawl
+    from scrapers.snapshot.server import SnapshotServer
+
+    completed = subprocess.run(
+        [str(BIN / "scrapy"), "bench", "-s", "CLOSESPIDER_TIMEOUT=10", "-s", "LOG_LEVEL=INFO"],
+        capture_output=True, text=True, cwd=tempfile.gettempdir(),
+    )
+    log = completed.stderr + completed.stdout
+    count = int(re.search(r"'response_received_count': (\d+)", log).group(1))
+    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", log).group(1))
+    baseline = count / elapsed * 60
+    with tempfile.TemporaryDirectory() as tmp, SnapshotServer() as server:
+        result = run_crawl("ugent", Path(tmp) / "landing", "bench", snapshot_url=server.base_url,
+                           cache_dir=Path(tmp) / "cache")
+        pages = result.pages_fetched
+        ours = pages / float(result.stats["elapsed_time_seconds"]) * 60
+        # The same crawl again with the cache: conditional requests answered 304 (a night with nothing changed).
+        again = run_crawl("ugent", Path(tmp) / "landing2", "bench2", snapshot_url=server.base_url,
+                          cache_dir=Path(tmp) / "cache")
+    report("crawl the snapshot over loopback", f"{ours:,.0f} pages/min ({pages} pages)",
+           f"scrapy bench {baseline:,.0f} pages/min", f"{ours / baseline:.0%}", ">= 70%", ours / baseline >= 0.7)
+    share = again.not_modified / max(again.pages_fetched, 1)
+    time_ratio = float(again.stats["elapsed_time_seconds"]) / float(result.stats["elapsed_time_seconds"])
+    report("second crawl, nothing changed", f"{share:.0%} of {again.pages_fetched} answers were 304",
+           "first crawl", f"{time_ratio:.0%} of its time", ">= 95% 304s, <= 20% time",
+           share >= 0.95 and time_ratio <= 0.2)
+
+
+def bench_parse() -> None:
+    import lxml.html
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from scrapers.spiders.ugent import UGentSpider
+
+    sites = REPO / "scrapers" / "snapshot" / "sites"
+    manifest = [json.loads(line) for line in (sites / "manifest.jsonl").read_text().splitlines()]
+    row = max((r for r in manifest if r["url"].endswith("/programma")), key=lambda r: (sites / r["file"]).stat().st_size)
+    body = (sites / row["file"]).read_bytes()
+    spider = UGentSpider()
+
+    def ours():
+        response = HtmlResponse(url=row["url"], body=body, encoding="utf-8", request=Request(row["url"]))
+        return list(spider.parse_programme(response))
+
+    ours_s = best_of(ours)
+    bare_s = best_of(lambda: lxml.html.fromstring(body))
+    ratio = ours_s / bare_s
+    report("parse + extract one programme page", f"{ours_s * 1e3:.2f} ms ({len(body) // 1024} KB)",
+           f"bare lxml.html.fromstring {bare_s * 1e3:.2f} ms", f"{ratio:.1f}x", "<= 4x", ratio <= 4)
+
+
+# A per-row implementation of the credits vocabulary, as a loop over Python strings would do it.
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:ects|ec\b|credits?|studiepunten|sp\b|cr\.)", re.I)
+_BARE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*$")
+
+
+def credits_per_row(text: str | None) -> float | None:
+    if text is None or not text.strip():
+        return None
+    match = _NUMBER.search(text) or _BARE.match(text)
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+def bench_normalise() -> None:
+    from pipelines.normalise import normalise
+
+    rng = random.Random(7)
+    distinct = [f"1 year | {n} credits" for n in range(3, 21)] + [f"1 jaar | {n} studiepunten" for n in range(3, 21)]
+    distinct += [f"{n},5 ECTS" for n in range(2, 10)] + [f"{n} ECTS-credits" for n in range(3, 20)]
+    distinct += [f"Study load: {28 * n} hours ({n} EC)" for n in range(3, 31)] + ["n.v.t.", "", "5", "5,0", "6.0"]
+    values = [rng.choice(distinct) for _ in range(1_000_000)]
+    series = pl.Series("raw", values)
+    start = time.perf_counter()
+    normalise("credits", series)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    _ = [credits_per_row(v) for v in values]
+    loop = time.perf_counter() - start
+    report("normalise 1 M raw credit values", f"{ours:.2f} s", f"per-row Python loop {loop:.2f} s",
+           f"{loop / ours:.1f}x faster", ">= 10x", loop / ours >= 10)
+
+
+def bench_duckdb_load() -> None:
+    import duckdb
+
+    n = 2_000_000
+    frame = pl.DataFrame({
+        "registry_id": [f"ugent:C{i % 5000:05d}" for i in range(n)],
+        "academic_year": pl.Series([2022 + i % 3 for i in range(n)], dtype=pl.Int32),
+        "credits_ects": [float(3 + i % 18) for i in range(n)],
+        "credits_raw": [f"1 year | {3 + i % 18} credits" for i in range(n)],
+        "languages": [["nl", "en"] if i % 4 else ["en"] for i in range(n)],
+    })
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(str(Path(tmp) / "load.duckdb"))
+        con.execute("CREATE TABLE t (registry_id VARCHAR, academic_year INTEGER, credits_ects DOUBLE, "
+                    "credits_raw VARCHAR, languages VARCHAR[])")
+        arrow = frame.to_arrow()
+        start = time.perf_counter()
+        con.register("incoming", arrow)
+        con.execute("INSERT INTO t BY NAME SELECT * FROM incoming")
+        con.execute("CHECKPOINT")
+        elapsed = time.perf_counter() - start
+        con.close()
+    rate = n / elapsed
+    report("load into the DuckDB file", f"{rate / 1e6:.1f} M rows/s ({n:,} rows)", "-", "-", ">= 2 M rows/s",
+           rate >= 2e6)
+
+
+def bench_refresh() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "MICROCRED_DATA_DIR": str(Path(tmp) / "data"), "DAGSTER_HOME": str(Path(tmp))}
+        (Path(tmp) / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        start = time.perf_counter()
+        completed = subprocess.run([str(BIN / "microcred"), "refresh"], capture_output=True, text=True, env=env)
+        elapsed = time.perf_counter() - start
+    ok = completed.returncode == 0
+    report("bundled-snapshot refresh (make run after set-up)", f"{elapsed:.1f} s" + ("" if ok else " (FAILED)"),
+           "-", "-", "<= 30 s", ok and elapsed <= 30)
+
+
+def main() -> int:
+    print("microcred bench: DESIGN §7 figures, ratios against baselines measured in this run\n", flush=True)
+    for bench in (bench_parse, bench_normalise, bench_duckdb_load, bench_crawl, bench_refresh):
+        try:
+            bench()
+        except Exception as exc:  # a broken figure is reported, the others still run
+            report(bench.__name__, f"error: {exc!r}", "-", "-", "-", None)
+    print("\n| work | figure | baseline | ratio | target |\n|---|---|---|---|---|")
+    for row in ROWS:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
