@@ -33,11 +33,12 @@ class CrawlResult:
 
     @property
     def pages_fetched(self) -> int:
-        return int(self.stats.get("downloader/response_count", 0))
+        """Answers from the server (robots.txt included), 304s counted: what the night cost the site."""
+        return int(self.stats.get("microcred/server_responses", 0))
 
     @property
     def not_modified(self) -> int:
-        return int(self.stats.get("downloader/response_status_count/304", 0))
+        return int(self.stats.get("microcred/server_status/304", 0))
 
     @property
     def errors(self) -> int:

@@ -30,10 +30,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
-# Conditional requests: the RFC 2616 policy revalidates stored pages with If-None-Match/If-Modified-Since,
+# Conditional requests: every stored page is revalidated with If-None-Match/If-Modified-Since (see httpcache.py),
 # so a night with nothing changed is answered with 304s.
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_POLICY = "scrapers.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
