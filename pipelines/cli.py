@@ -39,16 +39,18 @@ def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=sy
     store.root.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     tags = {REFRESH_TAG: run_id}
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
     instance = dg.DagsterInstance.get()
     chosen = sources or list(HARVESTED_SOURCES)
     print(f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
           f"sources {', '.join(chosen)}; data in {store.root}", file=out)
     for source in chosen:
         result = dg.materialize([raw_registry__harvest, core_registry], partition_key=source, tags=tags,
-                                resources={"store": store}, instance=instance, raise_on_error=False)
+                                resources={"store": store}, instance=instance, raise_on_error=False,
+                                run_config=quiet)
         print(f"  {source}: harvest and normalise {'succeeded' if result.success else 'FAILED'}", file=out)
     result = dg.materialize([out_registry__warehouse], tags=tags, resources={"store": store}, instance=instance,
-                            raise_on_error=False)
+                            raise_on_error=False, run_config=quiet)
     from warehouse.summary import print_summary
 
     print_summary(store.root / "registry.duckdb", run_id, out=out)

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.institutions import INSTITUTIONS
-from pipelines.normalise import derive_study_hours, normalise
+from pipelines.normalise import derive_study_hours, fee_for_credits, normalise
 
 PROVENANCE = ["source_url", "fetched_at", "http_status", "body_sha256", "spider", "spider_version", "run_id"]
 
@@ -72,14 +72,16 @@ def read_landing(landing_dir: Path, kind: str) -> tuple[list[str], list[dict]]:
     return lines, [json.loads(line) for line in lines]
 
 
-def with_normalised(df: pl.DataFrame, field: str, raw_column: str, prefix: str) -> pl.DataFrame:
-    """Adds ``{prefix}`` (value) and ``{prefix}_reason`` beside ``raw_column``, plus the field's extras."""
+def with_normalised(df: pl.DataFrame, field: str, raw_column: str, value_column: str) -> pl.DataFrame:
+    """Adds the normalised ``value_column`` beside ``raw_column`` (``x_raw``), the reason it is null as
+    ``x_reason``, and the field's extra columns as ``{value_column}_{extra}``."""
     result = normalise(field, df.get_column(raw_column).cast(pl.Utf8))
     extras = [c for c in result.columns if c not in ("raw", "value", "reason")]
+    stem = raw_column.removesuffix("_raw")
     return df.with_columns(
-        result.get_column("value").alias(prefix),
-        result.get_column("reason").alias(f"{prefix}_reason"),
-        *(result.get_column(c).alias(f"{prefix}_{c}") for c in extras),
+        result.get_column("value").alias(value_column),
+        result.get_column("reason").alias(f"{stem}_reason"),
+        *(result.get_column(c).alias(f"{value_column}_{c}") for c in extras),
     )
 
 
@@ -222,14 +224,23 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
         study_hours_derived=pl.col("credits_ects").is_not_null(),
         study_hours_factor=pl.when(pl.col("credits_ects").is_not_null()).then(derived.struct.field("factor")),
     )
+    # A fee of "fixed amount + rate per credit" (UGent) becomes a total once the credits are known.
+    per_credit_total = fee_for_credits(pl.col("fee_eur_fixed_amount"), pl.col("fee_eur_per_credit"), pl.col("credits_ects"))
+    df = df.with_columns(
+        fee_covers=pl.when(pl.col("fee_eur").is_null() & per_credit_total.is_not_null())
+        .then(pl.lit("fixed amount + ") + pl.col("fee_eur_per_credit").cast(pl.Utf8) + pl.lit(" per credit × ")
+              + pl.col("credits_ects").cast(pl.Utf8) + pl.lit(" credits"))
+        .otherwise(pl.col("fee_eur_covers")),
+        fee_reason=pl.when(per_credit_total.is_null()).then(pl.col("fee_reason")),
+        fee_eur=pl.coalesce(pl.col("fee_eur"), per_credit_total),
+    )
     return df.with_columns(
         institution_id=pl.lit(institution_id),
         url=pl.col("source_url"),
         title_language=pl.col("page_language"),
         fetched_at=_timestamp("fetched_at"),
         fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),
-        fee_covers=pl.col("fee_eur_covers") if "fee_eur_covers" in df.columns else pl.lit(None, pl.Utf8),
-        national_level=pl.col("eqf_level_national") if "eqf_level_national" in df.columns else pl.lit(None, pl.Utf8),
+        national_level=pl.col("eqf_level_framework_level").cast(pl.Utf8),
     ).select(
         "registry_id", "institution_id", "source_code", pl.col("academic_year").cast(pl.Int32), "academic_year_raw",
         "title", "title_language", "programme_type", "url", "faculty", "campus",
@@ -237,7 +248,7 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
         "study_hours", "study_hours_raw", "study_hours_reason", "study_hours_derived", "study_hours_factor",
         "semester", "semester_raw", "semester_reason", "languages", "languages_raw", "languages_reason",
         "delivery_mode", "delivery_mode_raw", "delivery_mode_reason",
-        pl.col("eqf_level").cast(pl.Int32), "national_level", "level_raw", pl.col("eqf_level_reason").alias("level_reason"),
+        pl.col("eqf_level").cast(pl.Int32), "national_level", "level_raw", "level_reason",
         "fee_eur", "fee_covers", "fee_raw", "fee_reason",
         "start_date", "start_date_raw", "end_date", "end_date_raw",
         "learning_outcomes", "assessment", "participation_form", "quality_assurance", "prerequisites", "stackability",
@@ -270,7 +281,8 @@ def _course_unit_table(institution_id: str, records: list[dict], programme_cours
     units = pl.concat([from_sheets.select(list(_SHEET_RAW)), missing], how="vertical_relaxed")
     units = with_normalised(units, "academic_year", "academic_year_raw", "academic_year")
     units = with_normalised(units, "credits", "credits_raw", "credits_ects")
-    units = with_normalised(units, "hours", "hours_raw", "study_hours")
+    units = units.rename({"hours_raw": "study_hours_raw"})
+    units = with_normalised(units, "hours", "study_hours_raw", "study_hours")
     units = with_normalised(units, "semester", "semester_raw", "semester")
     units = with_normalised(units, "languages", "languages_raw", "languages")
     return units.with_columns(
@@ -281,7 +293,7 @@ def _course_unit_table(institution_id: str, records: list[dict], programme_cours
     ).select(
         "course_key", "institution_id", "code", pl.col("academic_year").cast(pl.Int32), "academic_year_raw", "name",
         "credits_ects", "credits_raw", "credits_reason",
-        pl.col("study_hours").cast(pl.Int32), pl.col("hours_raw").alias("study_hours_raw"), "study_hours_reason",
+        pl.col("study_hours").cast(pl.Int32), "study_hours_raw", "study_hours_reason",
         "contact_hours_raw", "semester", "semester_raw", "semester_reason", "languages", "languages_raw",
         "languages_reason", "lecturers", "learning_outcomes", "assessment", "url", "fetched_at",
         pl.col("http_status").cast(pl.Int32), "body_sha256", "spider", "spider_version", "run_id",

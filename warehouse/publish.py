@@ -141,7 +141,7 @@ def _update_history(con: duckdb.DuckDBPyConnection, source: str, run_id: str, no
         SELECT n.registry_id, n.academic_year,
                CASE WHEN o.registry_id IS NULL THEN 'added' ELSE 'changed' END AS change,
                CASE WHEN o.registry_id IS NULL THEN NULL
-                    ELSE list_filter([""" + changed_fields + """], x -> x IS NOT NULL) END AS changed_fields
+                    ELSE list_filter([""" + changed_fields + """], lambda x: x IS NOT NULL) END AS changed_fields
         FROM new_version n LEFT JOIN old_version o USING (registry_id, academic_year)
         WHERE o.registry_id IS NULL OR o.record_hash <> n.record_hash
         UNION ALL
@@ -231,8 +231,8 @@ def publish(data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, 
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    if not result.published_any and target.exists():
-        # Nothing new to publish: leave the published file untouched, but record the attempt beside it.
+    if not result.published_any:
+        # Nothing new to publish: leave the published file (if any) untouched, record the attempt beside it.
         _append_attempt_log(data_dir, run_id, harvests, result)
         build.unlink(missing_ok=True)
         return result

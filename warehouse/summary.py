@@ -10,7 +10,7 @@ import duckdb
 
 def print_summary(warehouse: Path, run_id: str, out=sys.stdout) -> None:
     if not warehouse.exists():
-        print("No warehouse has been published yet.", file=out)
+        print(f"No warehouse has been published yet ({warehouse} does not exist).", file=out)
         return
     with duckdb.connect(str(warehouse), read_only=True) as con:
         runs = con.execute(

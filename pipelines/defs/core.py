@@ -5,8 +5,6 @@ table it concerns. The volume check is blocking: a harvest far smaller than the 
 here and the warehouse keeps the previous data for that source.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 import polars as pl
 

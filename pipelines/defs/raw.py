@@ -1,7 +1,5 @@
 """Raw layer: crawl one institution (in a subprocess) into the landing zone, raw strings + provenance."""
 
-from __future__ import annotations
-
 import contextlib
 import json
 from datetime import UTC, datetime

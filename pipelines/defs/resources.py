@@ -1,7 +1,5 @@
 """Where the registry keeps its files, and whether crawls go to the live sites or the bundled snapshot."""
 
-from __future__ import annotations
-
 import json
 import os
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Out layer: the published DuckDB warehouse, built from every source's staged core tables."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 import dagster as dg
