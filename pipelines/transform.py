@@ -97,6 +97,7 @@ def _frame(records: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
 _PROGRAMME_RAW = {
     "source_code": pl.Utf8, "title": pl.Utf8, "programme_type": pl.Utf8, "faculty": pl.Utf8, "campus": pl.Utf8,
     "credits_raw": pl.Utf8, "academic_year_raw": pl.Utf8, "page_language": pl.Utf8,
+    "hours_raw": pl.Utf8, "languages_raw": pl.Utf8, "semester_raw": pl.Utf8,
     "info": pl.Object, "learning_outcomes": pl.List(pl.Utf8),
     "source_url": pl.Utf8, "fetched_at": pl.Utf8, "http_status": pl.Int64, "body_sha256": pl.Utf8,
     "spider": pl.Utf8, "spider_version": pl.Utf8, "run_id": pl.Utf8,
@@ -203,11 +204,16 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
         .then(pl.lit("YEAR")),
         offered_credits_sum=pl.when(pl.col("offered_credits_missing") == 0).then(pl.col("offered_credits_sum")),
     )
+    # What the programme page itself publishes wins; otherwise the course units' values are used.
+    per_programme = per_programme.rename({"semester_raw": "units_semester_raw", "languages_raw": "units_languages_raw",
+                                          "semester": "units_semester"})
     df = df.join(per_programme.drop("semesters", "offered_credits_missing"),
                  on=["registry_id", "academic_year"], how="left")
+    df = with_normalised(df, "semester", "semester_raw", "page_semester")
     df = df.with_columns(
-        semester_raw=pl.col("semester_raw").replace("", None),
-        languages_raw=pl.col("languages_raw").replace("", None),
+        semester=pl.coalesce("page_semester", "units_semester"),
+        semester_raw=pl.coalesce(pl.col("semester_raw"), pl.col("units_semester_raw").replace("", None)),
+        languages_raw=pl.coalesce(pl.col("languages_raw"), pl.col("units_languages_raw").replace("", None)),
         course_unit_count=pl.col("course_unit_count").fill_null(0),
     )
     df = with_normalised(df, "languages", "languages_raw", "languages")
@@ -215,14 +221,16 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
         semester_reason=pl.when(pl.col("semester").is_null())
         .then(pl.when(pl.col("semester_raw").is_null()).then(pl.lit("absent")).otherwise(pl.lit("mixed_or_unparseable")))
     )
-    # No programme page publishes study hours: derive them from credits, marked as derived with the factor.
+    # Study hours as published; else derived from credits, marked as derived with the national factor.
+    df = df.rename({"hours_raw": "study_hours_raw"})
+    df = with_normalised(df, "hours", "study_hours_raw", "published_hours")
     derived = derive_study_hours(pl.col("credits_ects"), pl.lit(institution.country))
+    derive = pl.col("published_hours").is_null() & pl.col("credits_ects").is_not_null()
     df = df.with_columns(
-        study_hours=derived.struct.field("hours").cast(pl.Int32),
-        study_hours_raw=pl.lit(None, pl.Utf8),
-        study_hours_reason=pl.when(pl.col("credits_ects").is_null()).then(pl.lit("absent")),
-        study_hours_derived=pl.col("credits_ects").is_not_null(),
-        study_hours_factor=pl.when(pl.col("credits_ects").is_not_null()).then(derived.struct.field("factor")),
+        study_hours=pl.coalesce(pl.col("published_hours"), derived.struct.field("hours")).cast(pl.Int32),
+        study_hours_derived=derive,
+        study_hours_factor=pl.when(derive).then(derived.struct.field("factor")),
+        study_hours_reason=pl.when(pl.col("published_hours").is_null() & ~derive).then(pl.col("study_hours_reason")),
     )
     # A fee of "fixed amount + rate per credit" (UGent) becomes a total once the credits are known.
     per_credit_total = fee_for_credits(pl.col("fee_eur_fixed_amount"), pl.col("fee_eur_per_credit"), pl.col("credits_ects"))

@@ -35,6 +35,10 @@ class ProgrammeItem(Provenance):
     faculty: str | None = None
     campus: str | None = None
     credits_raw: str | None = None
+    # Programme-level text where the site publishes it (else derived from the course units):
+    hours_raw: str | None = None
+    languages_raw: str | None = None
+    semester_raw: str | None = None
     listing_title: str | None = None
     listing_url: str | None = None
     page_language: str | None = None
