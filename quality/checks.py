@@ -33,7 +33,7 @@ def _flags(rows: pl.DataFrame, rule_id: str, *, key: str, field: str, value: pl.
 
 
 def _number(column: str) -> pl.Expr:
-    return pl.col(column).round(2).cast(pl.Utf8).str.replace(r"\.0$", "")
+    return pl.col(column).cast(pl.Float64).round(2).cast(pl.Utf8).str.replace(r"\.0$", "")
 
 
 def programme_flags(programme: pl.DataFrame) -> pl.DataFrame:
@@ -74,7 +74,7 @@ def course_unit_flags(course_unit: pl.DataFrame) -> pl.DataFrame:
     if course_unit.is_empty():
         return pl.DataFrame(schema=FLAG_SCHEMA)
     institution = INSTITUTIONS[course_unit.get_column("institution_id")[0]]
-    ratio = pl.col("study_hours") / pl.col("credits_ects")
+    ratio = pl.col("study_hours").cast(pl.Float64) / pl.col("credits_ects").cast(pl.Float64)
     outside = course_unit.filter(
         pl.col("study_hours").is_not_null() & (pl.col("credits_ects") > 0)
         & ((ratio < institution.hours_per_credit_min - 1e-9) | (ratio > institution.hours_per_credit_max + 1e-9))

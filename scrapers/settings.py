@@ -23,6 +23,11 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+EXTENSIONS = {
+    # Same AutoThrottle, but a 304 (nothing changed) may lower the delay like a 200 does.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scrapers.throttle.RevalidationAwareAutoThrottle": 0,
+}
 DOWNLOAD_TIMEOUT = 30
 
 # Transient server errors are retried; what still fails is recorded as a harvest issue by the spider.

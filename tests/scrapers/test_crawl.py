@@ -1,0 +1,59 @@
+"""A real crawl of the bundled snapshot over loopback HTTP, in a subprocess, as the refresh runs it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scrapers import settings
+from scrapers.crawl import run_crawl
+from tests.conftest import reference_catalogue
+
+pytestmark = pytest.mark.slow
+
+
+def test_settings_are_polite():
+    assert settings.ROBOTSTXT_OBEY is True
+    assert settings.AUTOTHROTTLE_ENABLED is True
+    assert "@" in settings.USER_AGENT and "microcred-registry" in settings.USER_AGENT
+    assert settings.TELNETCONSOLE_ENABLED is False
+    assert settings.HTTPCACHE_ENABLED is True
+
+
+@pytest.fixture(scope="module")
+def two_nights(snapshot_server, tmp_path_factory):
+    root = tmp_path_factory.mktemp("crawl")
+    cache = root / "cache"
+    first = run_crawl("ugent", root / "night1", "night1", snapshot_url=snapshot_server.base_url,
+                      cache_dir=cache, years=[2022])
+    second = run_crawl("ugent", root / "night2", "night2", snapshot_url=snapshot_server.base_url,
+                       cache_dir=cache, years=[2022])
+    return first, second
+
+
+def test_crawl_lands_every_real_programme_with_public_urls(two_nights):
+    first, _ = two_nights
+    assert first.succeeded, first.log_tail
+    assert (first.landing_dir / "_SUCCESS").exists()
+    programmes = [json.loads(line) for line in (first.landing_dir / "programme.jsonl").read_text().splitlines()]
+    assert sorted(p["source_code"] for p in programmes) == sorted(r["id"] for r in reference_catalogue(2022))
+    for record in programmes:
+        assert record["source_url"].startswith("https://studiekiezer.ugent.be/")
+        assert len(record["body_sha256"]) == 64 and record["http_status"] == 200
+        assert record["run_id"] == "night1" and record["spider"] == "ugent"
+        assert record["credits_raw"].startswith("1 year | ")
+    assert first.stats["robotstxt/request_count"] == 1
+    assert first.stats.get("microcred/skipped/not_micro_credential", 0) > 0
+
+
+def test_second_night_is_answered_with_304s(two_nights):
+    first, second = two_nights
+    assert second.succeeded
+    assert second.pages_fetched == first.pages_fetched
+    assert second.not_modified >= 0.95 * second.pages_fetched
+    # Revalidated pages still give the same items.
+    for kind in ("programme", "programme_course", "course_unit"):
+        night1 = (first.landing_dir / f"{kind}.jsonl").read_text().splitlines()
+        night2 = (second.landing_dir / f"{kind}.jsonl").read_text().splitlines()
+        assert len(night1) == len(night2)
