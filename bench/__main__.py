@@ -27,7 +27,9 @@ ROWS: list[tuple[str, str, str, str, str]] = []
 def report(work: str, figure: str, baseline: str, ratio: str, target: str, ok: bool | None) -> None:
     verdict = "meets" if ok else ("MISSES" if ok is not None else "-")
     ROWS.append((work, figure, baseline, ratio, f"{target} [{verdict}]"))
-    print(f"- {work}: {figure} | baseline {baseline} | ratio {ratio} | target {target} [{verdict}]", flush=True)
+    print(
+        f"- {work}: {figure} | baseline {baseline} | ratio {ratio} | target {target} [{verdict}]", flush=True
+    )
 
 
 def best_of(fn, repeat: int = 7, number: int = 20) -> float:
@@ -47,27 +49,50 @@ def bench_crawl() -> None:
 
     completed = subprocess.run(
         [str(BIN / "scrapy"), "bench", "-s", "CLOSESPIDER_TIMEOUT=10", "-s", "LOG_LEVEL=INFO"],
-        capture_output=True, text=True, cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
     )
     log = completed.stderr + completed.stdout
     count = int(re.search(r"'response_received_count': (\d+)", log).group(1))
     elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", log).group(1))
     baseline = count / elapsed * 60
     with tempfile.TemporaryDirectory() as tmp, SnapshotServer() as server:
-        result = run_crawl("ugent", Path(tmp) / "landing", "bench", snapshot_url=server.base_url,
-                           cache_dir=Path(tmp) / "cache")
+        result = run_crawl(
+            "ugent",
+            Path(tmp) / "landing",
+            "bench",
+            snapshot_url=server.base_url,
+            cache_dir=Path(tmp) / "cache",
+        )
         pages = result.pages_fetched
         ours = pages / float(result.stats["elapsed_time_seconds"]) * 60
         # The same crawl again with the cache: conditional requests answered 304 (a night with nothing changed).
-        again = run_crawl("ugent", Path(tmp) / "landing2", "bench2", snapshot_url=server.base_url,
-                          cache_dir=Path(tmp) / "cache")
-    report("crawl the snapshot over loopback", f"{ours:,.0f} pages/min ({pages} pages)",
-           f"scrapy bench {baseline:,.0f} pages/min", f"{ours / baseline:.0%}", ">= 70%", ours / baseline >= 0.7)
+        again = run_crawl(
+            "ugent",
+            Path(tmp) / "landing2",
+            "bench2",
+            snapshot_url=server.base_url,
+            cache_dir=Path(tmp) / "cache",
+        )
+    report(
+        "crawl the snapshot over loopback",
+        f"{ours:,.0f} pages/min ({pages} pages)",
+        f"scrapy bench {baseline:,.0f} pages/min",
+        f"{ours / baseline:.0%}",
+        ">= 70%",
+        ours / baseline >= 0.7,
+    )
     share = again.not_modified / max(again.pages_fetched, 1)
     time_ratio = float(again.stats["elapsed_time_seconds"]) / float(result.stats["elapsed_time_seconds"])
-    report("second crawl, nothing changed", f"{share:.0%} of {again.pages_fetched} answers were 304",
-           "first crawl", f"{time_ratio:.0%} of its time", ">= 95% 304s, <= 20% time",
-           share >= 0.95 and time_ratio <= 0.2)
+    report(
+        "second crawl, nothing changed",
+        f"{share:.0%} of {again.pages_fetched} answers were 304",
+        "first crawl",
+        f"{time_ratio:.0%} of its time",
+        ">= 95% 304s, <= 20% time",
+        share >= 0.95 and time_ratio <= 0.2,
+    )
 
 
 def bench_parse() -> None:
@@ -79,7 +104,10 @@ def bench_parse() -> None:
 
     sites = REPO / "scrapers" / "snapshot" / "sites"
     manifest = [json.loads(line) for line in (sites / "manifest.jsonl").read_text().splitlines()]
-    row = max((r for r in manifest if r["url"].endswith("/programma")), key=lambda r: (sites / r["file"]).stat().st_size)
+    row = max(
+        (r for r in manifest if r["url"].endswith("/programma")),
+        key=lambda r: (sites / r["file"]).stat().st_size,
+    )
     body = (sites / row["file"]).read_bytes()
     spider = UGentSpider()
 
@@ -90,8 +118,14 @@ def bench_parse() -> None:
     ours_s = best_of(ours)
     bare_s = best_of(lambda: lxml.html.fromstring(body))
     ratio = ours_s / bare_s
-    report("parse + extract one programme page", f"{ours_s * 1e3:.2f} ms ({len(body) // 1024} KB)",
-           f"bare lxml.html.fromstring {bare_s * 1e3:.2f} ms", f"{ratio:.1f}x", "<= 4x", ratio <= 4)
+    report(
+        "parse + extract one programme page",
+        f"{ours_s * 1e3:.2f} ms ({len(body) // 1024} KB)",
+        f"bare lxml.html.fromstring {bare_s * 1e3:.2f} ms",
+        f"{ratio:.1f}x",
+        "<= 4x",
+        ratio <= 4,
+    )
 
 
 # A per-row implementation of the credits vocabulary, as a loop over Python strings would do it.
@@ -110,9 +144,17 @@ def bench_normalise() -> None:
     from pipelines.normalise import normalise
 
     rng = random.Random(7)
-    distinct = [f"1 year | {n} credits" for n in range(3, 21)] + [f"1 jaar | {n} studiepunten" for n in range(3, 21)]
+    distinct = [f"1 year | {n} credits" for n in range(3, 21)] + [
+        f"1 jaar | {n} studiepunten" for n in range(3, 21)
+    ]
     distinct += [f"{n},5 ECTS" for n in range(2, 10)] + [f"{n} ECTS-credits" for n in range(3, 20)]
-    distinct += [f"Study load: {28 * n} hours ({n} EC)" for n in range(3, 31)] + ["n.v.t.", "", "5", "5,0", "6.0"]
+    distinct += [f"Study load: {28 * n} hours ({n} EC)" for n in range(3, 31)] + [
+        "n.v.t.",
+        "",
+        "5",
+        "5,0",
+        "6.0",
+    ]
     values = [rng.choice(distinct) for _ in range(1_000_000)]
     series = pl.Series("raw", values)
     start = time.perf_counter()
@@ -121,25 +163,35 @@ def bench_normalise() -> None:
     start = time.perf_counter()
     _ = [credits_per_row(v) for v in values]
     loop = time.perf_counter() - start
-    report("normalise 1 M raw credit values", f"{ours:.2f} s", f"per-row Python loop {loop:.2f} s",
-           f"{loop / ours:.1f}x faster", ">= 10x", loop / ours >= 10)
+    report(
+        "normalise 1 M raw credit values",
+        f"{ours:.2f} s",
+        f"per-row Python loop {loop:.2f} s",
+        f"{loop / ours:.1f}x faster",
+        ">= 10x",
+        loop / ours >= 10,
+    )
 
 
 def bench_duckdb_load() -> None:
     import duckdb
 
     n = 2_000_000
-    frame = pl.DataFrame({
-        "registry_id": [f"ugent:C{i % 5000:05d}" for i in range(n)],
-        "academic_year": pl.Series([2022 + i % 3 for i in range(n)], dtype=pl.Int32),
-        "credits_ects": [float(3 + i % 18) for i in range(n)],
-        "credits_raw": [f"1 year | {3 + i % 18} credits" for i in range(n)],
-        "languages": [["nl", "en"] if i % 4 else ["en"] for i in range(n)],
-    })
+    frame = pl.DataFrame(
+        {
+            "registry_id": [f"ugent:C{i % 5000:05d}" for i in range(n)],
+            "academic_year": pl.Series([2022 + i % 3 for i in range(n)], dtype=pl.Int32),
+            "credits_ects": [float(3 + i % 18) for i in range(n)],
+            "credits_raw": [f"1 year | {3 + i % 18} credits" for i in range(n)],
+            "languages": [["nl", "en"] if i % 4 else ["en"] for i in range(n)],
+        }
+    )
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "load.duckdb"))
-        con.execute("CREATE TABLE t (registry_id VARCHAR, academic_year INTEGER, credits_ects DOUBLE, "
-                    "credits_raw VARCHAR, languages VARCHAR[])")
+        con.execute(
+            "CREATE TABLE t (registry_id VARCHAR, academic_year INTEGER, credits_ects DOUBLE, "
+            "credits_raw VARCHAR, languages VARCHAR[])"
+        )
         arrow = frame.to_arrow()
         start = time.perf_counter()
         con.register("incoming", arrow)
@@ -148,8 +200,14 @@ def bench_duckdb_load() -> None:
         elapsed = time.perf_counter() - start
         con.close()
     rate = n / elapsed
-    report("load into the DuckDB file", f"{rate / 1e6:.1f} M rows/s ({n:,} rows)", "-", "-", ">= 2 M rows/s",
-           rate >= 2e6)
+    report(
+        "load into the DuckDB file",
+        f"{rate / 1e6:.1f} M rows/s ({n:,} rows)",
+        "-",
+        "-",
+        ">= 2 M rows/s",
+        rate >= 2e6,
+    )
 
 
 def bench_refresh() -> None:
@@ -157,11 +215,19 @@ def bench_refresh() -> None:
         env = {**os.environ, "MICROCRED_DATA_DIR": str(Path(tmp) / "data"), "DAGSTER_HOME": str(Path(tmp))}
         (Path(tmp) / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
         start = time.perf_counter()
-        completed = subprocess.run([str(BIN / "microcred"), "refresh"], capture_output=True, text=True, env=env)
+        completed = subprocess.run(
+            [str(BIN / "microcred"), "refresh"], capture_output=True, text=True, env=env
+        )
         elapsed = time.perf_counter() - start
     ok = completed.returncode == 0
-    report("bundled-snapshot refresh (make run after set-up)", f"{elapsed:.1f} s" + ("" if ok else " (FAILED)"),
-           "-", "-", "<= 30 s", ok and elapsed <= 30)
+    report(
+        "bundled-snapshot refresh (make run after set-up)",
+        f"{elapsed:.1f} s" + ("" if ok else " (FAILED)"),
+        "-",
+        "-",
+        "<= 30 s",
+        ok and elapsed <= 30,
+    )
 
 
 def main() -> int:

@@ -42,15 +42,30 @@ def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=sy
     quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
     instance = dg.DagsterInstance.get()
     chosen = sources or list(HARVESTED_SOURCES)
-    print(f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
-          f"sources {', '.join(chosen)}; data in {store.root}", file=out)
+    print(
+        f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
+        f"sources {', '.join(chosen)}; data in {store.root}",
+        file=out,
+    )
     for source in chosen:
-        result = dg.materialize([raw_registry__harvest, core_registry], partition_key=source, tags=tags,
-                                resources={"store": store}, instance=instance, raise_on_error=False,
-                                run_config=quiet)
+        result = dg.materialize(
+            [raw_registry__harvest, core_registry],
+            partition_key=source,
+            tags=tags,
+            resources={"store": store},
+            instance=instance,
+            raise_on_error=False,
+            run_config=quiet,
+        )
         print(f"  {source}: harvest and normalise {'succeeded' if result.success else 'FAILED'}", file=out)
-    result = dg.materialize([out_registry__warehouse], tags=tags, resources={"store": store}, instance=instance,
-                            raise_on_error=False, run_config=quiet)
+    result = dg.materialize(
+        [out_registry__warehouse],
+        tags=tags,
+        resources={"store": store},
+        instance=instance,
+        raise_on_error=False,
+        run_config=quiet,
+    )
     from warehouse.summary import print_summary
 
     print_summary(store.root / "registry.duckdb", run_id, out=out)
@@ -86,11 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("refresh", help="harvest -> normalise -> check -> publish (through Dagster)")
-    p.add_argument("--live", action="store_true", help="crawl the public sites instead of the bundled snapshot")
+    p.add_argument(
+        "--live", action="store_true", help="crawl the public sites instead of the bundled snapshot"
+    )
     p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
-    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)")
+    p.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
+    )
 
-    p = commands.add_parser("parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines")
+    p = commands.add_parser(
+        "parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines"
+    )
     p.add_argument("spider")
     p.add_argument("file", type=Path)
     p.add_argument("--url", required=True, help="the page's public URL (chooses the page kind)")

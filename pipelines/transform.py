@@ -48,8 +48,12 @@ class CoreTables:
         for name in ("programme", "course_unit", "programme_course", "harvest_issue"):
             getattr(self, name).write_parquet(directory / f"{name}.parquet")
         for kind, lines in self.raw.items():
-            (directory / f"raw_{kind}.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        (directory / "core.json").write_text(json.dumps({"institution_id": self.institution_id, "run_id": self.run_id}))
+            (directory / f"raw_{kind}.jsonl").write_text(
+                "".join(line + "\n" for line in lines), encoding="utf-8"
+            )
+        (directory / "core.json").write_text(
+            json.dumps({"institution_id": self.institution_id, "run_id": self.run_id})
+        )
 
     @classmethod
     def read(cls, directory: Path) -> CoreTables:
@@ -59,16 +63,23 @@ class CoreTables:
             for path in sorted(directory.glob("raw_*.jsonl"))
         }
         return cls(
-            meta["institution_id"], meta["run_id"],
-            *(pl.read_parquet(directory / f"{n}.parquet")
-              for n in ("programme", "course_unit", "programme_course", "harvest_issue")),
+            meta["institution_id"],
+            meta["run_id"],
+            *(
+                pl.read_parquet(directory / f"{n}.parquet")
+                for n in ("programme", "course_unit", "programme_course", "harvest_issue")
+            ),
             raw=raw,
         )
 
 
 def read_landing(landing_dir: Path, kind: str) -> tuple[list[str], list[dict]]:
     path = Path(landing_dir) / f"{kind}.jsonl"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] if path.exists() else []
+    lines = (
+        [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if path.exists()
+        else []
+    )
     return lines, [json.loads(line) for line in lines]
 
 
@@ -89,35 +100,77 @@ def _frame(records: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     if not records:
         return pl.DataFrame(schema=schema)
     return pl.DataFrame(records, infer_schema_length=None).select(
-        [pl.col(c).cast(t) if c in {r for rec in records[:1] for r in rec} else pl.lit(None, t).alias(c)
-         for c, t in schema.items()]
+        [
+            pl.col(c).cast(t) if c in {r for rec in records[:1] for r in rec} else pl.lit(None, t).alias(c)
+            for c, t in schema.items()
+        ]
     )
 
 
 _PROGRAMME_RAW = {
-    "source_code": pl.Utf8, "title": pl.Utf8, "programme_type": pl.Utf8, "faculty": pl.Utf8, "campus": pl.Utf8,
-    "credits_raw": pl.Utf8, "academic_year_raw": pl.Utf8, "page_language": pl.Utf8,
-    "hours_raw": pl.Utf8, "languages_raw": pl.Utf8, "semester_raw": pl.Utf8,
-    "info": pl.Object, "learning_outcomes": pl.List(pl.Utf8),
-    "source_url": pl.Utf8, "fetched_at": pl.Utf8, "http_status": pl.Int64, "body_sha256": pl.Utf8,
-    "spider": pl.Utf8, "spider_version": pl.Utf8, "run_id": pl.Utf8,
+    "source_code": pl.Utf8,
+    "title": pl.Utf8,
+    "programme_type": pl.Utf8,
+    "faculty": pl.Utf8,
+    "campus": pl.Utf8,
+    "credits_raw": pl.Utf8,
+    "academic_year_raw": pl.Utf8,
+    "page_language": pl.Utf8,
+    "hours_raw": pl.Utf8,
+    "languages_raw": pl.Utf8,
+    "semester_raw": pl.Utf8,
+    "info": pl.Object,
+    "learning_outcomes": pl.List(pl.Utf8),
+    "source_url": pl.Utf8,
+    "fetched_at": pl.Utf8,
+    "http_status": pl.Int64,
+    "body_sha256": pl.Utf8,
+    "spider": pl.Utf8,
+    "spider_version": pl.Utf8,
+    "run_id": pl.Utf8,
 }
 _ROW_RAW = {
-    "programme_code": pl.Utf8, "course_code": pl.Utf8, "course_name": pl.Utf8, "credits_raw": pl.Utf8,
-    "languages_raw": pl.Utf8, "semester_raw": pl.Utf8, "offered": pl.Boolean, "position": pl.Int64,
-    "academic_year_raw": pl.Utf8, "source_url": pl.Utf8, "run_id": pl.Utf8,
+    "programme_code": pl.Utf8,
+    "course_code": pl.Utf8,
+    "course_name": pl.Utf8,
+    "credits_raw": pl.Utf8,
+    "languages_raw": pl.Utf8,
+    "semester_raw": pl.Utf8,
+    "offered": pl.Boolean,
+    "position": pl.Int64,
+    "academic_year_raw": pl.Utf8,
+    "source_url": pl.Utf8,
+    "run_id": pl.Utf8,
 }
 _SHEET_RAW = {
-    "code": pl.Utf8, "name": pl.Utf8, "credits_raw": pl.Utf8, "hours_raw": pl.Utf8, "contact_hours_raw": pl.Utf8,
-    "languages_raw": pl.Utf8, "semester_raw": pl.Utf8, "lecturers": pl.List(pl.Utf8),
-    "learning_outcomes": pl.List(pl.Utf8), "assessment": pl.Utf8, "academic_year_raw": pl.Utf8,
+    "code": pl.Utf8,
+    "name": pl.Utf8,
+    "credits_raw": pl.Utf8,
+    "hours_raw": pl.Utf8,
+    "contact_hours_raw": pl.Utf8,
+    "languages_raw": pl.Utf8,
+    "semester_raw": pl.Utf8,
+    "lecturers": pl.List(pl.Utf8),
+    "learning_outcomes": pl.List(pl.Utf8),
+    "assessment": pl.Utf8,
+    "academic_year_raw": pl.Utf8,
     "sheet_language": pl.Utf8,
-    "source_url": pl.Utf8, "fetched_at": pl.Utf8, "http_status": pl.Int64, "body_sha256": pl.Utf8,
-    "spider": pl.Utf8, "spider_version": pl.Utf8, "run_id": pl.Utf8,
+    "source_url": pl.Utf8,
+    "fetched_at": pl.Utf8,
+    "http_status": pl.Int64,
+    "body_sha256": pl.Utf8,
+    "spider": pl.Utf8,
+    "spider_version": pl.Utf8,
+    "run_id": pl.Utf8,
 }
 _ISSUE_RAW = {
-    "page_kind": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8, "source_url": pl.Utf8, "http_status": pl.Int64,
-    "fetched_at": pl.Utf8, "run_id": pl.Utf8,
+    "page_kind": pl.Utf8,
+    "reason": pl.Utf8,
+    "detail": pl.Utf8,
+    "source_url": pl.Utf8,
+    "http_status": pl.Int64,
+    "fetched_at": pl.Utf8,
+    "run_id": pl.Utf8,
 }
 
 
@@ -156,29 +209,57 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
         rows.filter(pl.col("course_code").is_not_null() & pl.col("academic_year").is_not_null())
         .unique(subset=["registry_id", "course_code", "academic_year"], keep="first", maintain_order=True)
         .select(
-            "registry_id", "institution_id", "course_code", pl.col("academic_year").cast(pl.Int32), "offered",
-            pl.col("position").cast(pl.Int32), "course_name", "credits_ects", "credits_raw", "semester",
-            "semester_raw", "languages", "languages_raw", "source_url", "run_id",
+            "registry_id",
+            "institution_id",
+            "course_code",
+            pl.col("academic_year").cast(pl.Int32),
+            "offered",
+            pl.col("position").cast(pl.Int32),
+            "course_name",
+            "credits_ects",
+            "credits_raw",
+            "semester",
+            "semester_raw",
+            "languages",
+            "languages_raw",
+            "source_url",
+            "run_id",
         )
     )
 
     programme = _programme_table(institution_id, records["programme"], programme_course)
     course_unit = _course_unit_table(institution_id, records["course_unit"], programme_course)
-    issues = _frame(records["issue"], _ISSUE_RAW).with_columns(
-        institution_id=pl.lit(institution_id), fetched_at=_timestamp("fetched_at")
-    ).select("institution_id", "run_id", "page_kind", "reason", "detail", "source_url",
-             pl.col("http_status").cast(pl.Int32), "fetched_at")
+    issues = (
+        _frame(records["issue"], _ISSUE_RAW)
+        .with_columns(institution_id=pl.lit(institution_id), fetched_at=_timestamp("fetched_at"))
+        .select(
+            "institution_id",
+            "run_id",
+            "page_kind",
+            "reason",
+            "detail",
+            "source_url",
+            pl.col("http_status").cast(pl.Int32),
+            "fetched_at",
+        )
+    )
     del institution
     return CoreTables(institution_id, run_id, programme, course_unit, programme_course, issues, raw_lines)
 
 
-def _programme_table(institution_id: str, records: list[dict], programme_course: pl.DataFrame) -> pl.DataFrame:
+def _programme_table(
+    institution_id: str, records: list[dict], programme_course: pl.DataFrame
+) -> pl.DataFrame:
     institution = INSTITUTIONS[institution_id]
     plain = [{k: v for k, v in r.items() if k != "info"} for r in records]
     schema = {k: v for k, v in _PROGRAMME_RAW.items() if k != "info"}
-    df = _frame(plain, schema).with_columns(
-        *(pl.Series(name, values, dtype=pl.Utf8) for name, values in _info_columns(records).items())
-    ) if records else _frame([], schema).with_columns(*(pl.lit(None, pl.Utf8).alias(n) for n in INFO_LABELS))
+    df = (
+        _frame(plain, schema).with_columns(
+            *(pl.Series(name, values, dtype=pl.Utf8) for name, values in _info_columns(records).items())
+        )
+        if records
+        else _frame([], schema).with_columns(*(pl.lit(None, pl.Utf8).alias(n) for n in INFO_LABELS))
+    )
 
     df = with_normalised(df, "academic_year", "academic_year_raw", "academic_year")
     df = with_normalised(df, "credits", "credits_raw", "credits_ects")
@@ -191,24 +272,39 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
 
     # Programme-level semester and languages come from its offered course units, in table order.
     offered = programme_course.filter("offered").sort("registry_id", "academic_year", "position")
-    per_programme = offered.group_by("registry_id", "academic_year", maintain_order=True).agg(
-        semester_raw=pl.col("semester_raw").drop_nulls().unique(maintain_order=True).str.join(" / "),
-        semesters=pl.col("semester").drop_nulls().unique(),
-        languages_raw=pl.col("languages_raw").drop_nulls().str.join(", "),
-        course_unit_count=pl.len().cast(pl.Int32),
-        offered_credits_sum=pl.col("credits_ects").sum(),
-        offered_credits_missing=pl.col("credits_ects").is_null().sum(),
-    ).with_columns(
-        semester=pl.when(pl.col("semesters").list.len() == 1).then(pl.col("semesters").list.first())
-        .when(pl.col("semesters").list.set_difference(["S1", "S2", "YEAR"]).list.len() == 0)
-        .then(pl.lit("YEAR")),
-        offered_credits_sum=pl.when(pl.col("offered_credits_missing") == 0).then(pl.col("offered_credits_sum")),
+    per_programme = (
+        offered.group_by("registry_id", "academic_year", maintain_order=True)
+        .agg(
+            semester_raw=pl.col("semester_raw").drop_nulls().unique(maintain_order=True).str.join(" / "),
+            semesters=pl.col("semester").drop_nulls().unique(),
+            languages_raw=pl.col("languages_raw").drop_nulls().str.join(", "),
+            course_unit_count=pl.len().cast(pl.Int32),
+            offered_credits_sum=pl.col("credits_ects").sum(),
+            offered_credits_missing=pl.col("credits_ects").is_null().sum(),
+        )
+        .with_columns(
+            semester=pl.when(pl.col("semesters").list.len() == 1)
+            .then(pl.col("semesters").list.first())
+            .when(pl.col("semesters").list.set_difference(["S1", "S2", "YEAR"]).list.len() == 0)
+            .then(pl.lit("YEAR")),
+            offered_credits_sum=pl.when(pl.col("offered_credits_missing") == 0).then(
+                pl.col("offered_credits_sum")
+            ),
+        )
     )
     # What the programme page itself publishes wins; otherwise the course units' values are used.
-    per_programme = per_programme.rename({"semester_raw": "units_semester_raw", "languages_raw": "units_languages_raw",
-                                          "semester": "units_semester"})
-    df = df.join(per_programme.drop("semesters", "offered_credits_missing"),
-                 on=["registry_id", "academic_year"], how="left")
+    per_programme = per_programme.rename(
+        {
+            "semester_raw": "units_semester_raw",
+            "languages_raw": "units_languages_raw",
+            "semester": "units_semester",
+        }
+    )
+    df = df.join(
+        per_programme.drop("semesters", "offered_credits_missing"),
+        on=["registry_id", "academic_year"],
+        how="left",
+    )
     df = with_normalised(df, "semester", "semester_raw", "page_semester")
     df = df.with_columns(
         semester=pl.coalesce("page_semester", "units_semester"),
@@ -218,8 +314,11 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
     )
     df = with_normalised(df, "languages", "languages_raw", "languages")
     df = df.with_columns(
-        semester_reason=pl.when(pl.col("semester").is_null())
-        .then(pl.when(pl.col("semester_raw").is_null()).then(pl.lit("absent")).otherwise(pl.lit("mixed_or_unparseable")))
+        semester_reason=pl.when(pl.col("semester").is_null()).then(
+            pl.when(pl.col("semester_raw").is_null())
+            .then(pl.lit("absent"))
+            .otherwise(pl.lit("mixed_or_unparseable"))
+        )
     )
     # Study hours as published; else derived from credits, marked as derived with the national factor.
     df = df.rename({"hours_raw": "study_hours_raw"})
@@ -230,14 +329,23 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
         study_hours=pl.coalesce(pl.col("published_hours"), derived.struct.field("hours")).cast(pl.Int32),
         study_hours_derived=derive,
         study_hours_factor=pl.when(derive).then(derived.struct.field("factor")),
-        study_hours_reason=pl.when(pl.col("published_hours").is_null() & ~derive).then(pl.col("study_hours_reason")),
+        study_hours_reason=pl.when(pl.col("published_hours").is_null() & ~derive).then(
+            pl.col("study_hours_reason")
+        ),
     )
     # A fee of "fixed amount + rate per credit" (UGent) becomes a total once the credits are known.
-    per_credit_total = fee_for_credits(pl.col("fee_eur_fixed_amount"), pl.col("fee_eur_per_credit"), pl.col("credits_ects"))
+    per_credit_total = fee_for_credits(
+        pl.col("fee_eur_fixed_amount"), pl.col("fee_eur_per_credit"), pl.col("credits_ects")
+    )
     df = df.with_columns(
         fee_covers=pl.when(pl.col("fee_eur").is_null() & per_credit_total.is_not_null())
-        .then(pl.lit("fixed amount + ") + pl.col("fee_eur_per_credit").cast(pl.Utf8) + pl.lit(" per credit × ")
-              + pl.col("credits_ects").cast(pl.Utf8) + pl.lit(" credits"))
+        .then(
+            pl.lit("fixed amount + ")
+            + pl.col("fee_eur_per_credit").cast(pl.Utf8)
+            + pl.lit(" per credit × ")
+            + pl.col("credits_ects").cast(pl.Utf8)
+            + pl.lit(" credits")
+        )
         .otherwise(pl.col("fee_eur_covers")),
         fee_reason=pl.when(per_credit_total.is_null()).then(pl.col("fee_reason")),
         fee_eur=pl.coalesce(pl.col("fee_eur"), per_credit_total),
@@ -250,40 +358,97 @@ def _programme_table(institution_id: str, records: list[dict], programme_course:
         fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),
         national_level=pl.col("eqf_level_framework_level").cast(pl.Utf8),
     ).select(
-        "registry_id", "institution_id", "source_code", pl.col("academic_year").cast(pl.Int32), "academic_year_raw",
-        "title", "title_language", "programme_type", "url", "faculty", "campus",
-        "credits_ects", "credits_raw", "credits_reason",
-        "study_hours", "study_hours_raw", "study_hours_reason", "study_hours_derived", "study_hours_factor",
-        "semester", "semester_raw", "semester_reason", "languages", "languages_raw", "languages_reason",
-        "delivery_mode", "delivery_mode_raw", "delivery_mode_reason",
-        pl.col("eqf_level").cast(pl.Int32), "national_level", "level_raw", "level_reason",
-        "fee_eur", "fee_covers", "fee_raw", "fee_reason",
-        "start_date", "start_date_raw", "end_date", "end_date_raw",
-        "learning_outcomes", "assessment", "participation_form", "quality_assurance", "prerequisites", "stackability",
-        "course_unit_count", "offered_credits_sum", *PROVENANCE,
+        "registry_id",
+        "institution_id",
+        "source_code",
+        pl.col("academic_year").cast(pl.Int32),
+        "academic_year_raw",
+        "title",
+        "title_language",
+        "programme_type",
+        "url",
+        "faculty",
+        "campus",
+        "credits_ects",
+        "credits_raw",
+        "credits_reason",
+        "study_hours",
+        "study_hours_raw",
+        "study_hours_reason",
+        "study_hours_derived",
+        "study_hours_factor",
+        "semester",
+        "semester_raw",
+        "semester_reason",
+        "languages",
+        "languages_raw",
+        "languages_reason",
+        "delivery_mode",
+        "delivery_mode_raw",
+        "delivery_mode_reason",
+        pl.col("eqf_level").cast(pl.Int32),
+        "national_level",
+        "level_raw",
+        "level_reason",
+        "fee_eur",
+        "fee_covers",
+        "fee_raw",
+        "fee_reason",
+        "start_date",
+        "start_date_raw",
+        "end_date",
+        "end_date_raw",
+        "learning_outcomes",
+        "assessment",
+        "participation_form",
+        "quality_assurance",
+        "prerequisites",
+        "stackability",
+        "course_unit_count",
+        "offered_credits_sum",
+        *PROVENANCE,
     )
 
 
-def _course_unit_table(institution_id: str, records: list[dict], programme_course: pl.DataFrame) -> pl.DataFrame:
+def _course_unit_table(
+    institution_id: str, records: list[dict], programme_course: pl.DataFrame
+) -> pl.DataFrame:
     sheets = _frame(records, _SHEET_RAW)
     sheets = with_normalised(sheets, "academic_year", "academic_year_raw", "academic_year")
     # Sheets first, then the programme-table rows of units whose sheet could not be fetched.
-    from_sheets = sheets.filter(pl.col("code").is_not_null() & pl.col("academic_year").is_not_null()).sort(
-        pl.col("sheet_language") != "nl"
-    ).unique(subset=["code", "academic_year"], keep="first", maintain_order=True)
+    from_sheets = (
+        sheets.filter(pl.col("code").is_not_null() & pl.col("academic_year").is_not_null())
+        .sort(pl.col("sheet_language") != "nl")
+        .unique(subset=["code", "academic_year"], keep="first", maintain_order=True)
+    )
     missing = (
-        programme_course.join(from_sheets.select("code", "academic_year"),
-                              left_on=["course_code", "academic_year"], right_on=["code", "academic_year"], how="anti")
+        programme_course.join(
+            from_sheets.select("code", "academic_year"),
+            left_on=["course_code", "academic_year"],
+            right_on=["code", "academic_year"],
+            how="anti",
+        )
         .unique(subset=["course_code", "academic_year"], keep="first", maintain_order=True)
         .select(
-            pl.col("course_code").alias("code"), pl.col("course_name").alias("name"), "credits_raw",
-            pl.lit(None, pl.Utf8).alias("hours_raw"), pl.lit(None, pl.Utf8).alias("contact_hours_raw"),
-            "languages_raw", "semester_raw", pl.lit(None, pl.List(pl.Utf8)).alias("lecturers"),
-            pl.lit(None, pl.List(pl.Utf8)).alias("learning_outcomes"), pl.lit(None, pl.Utf8).alias("assessment"),
-            pl.col("academic_year").cast(pl.Utf8).alias("academic_year_raw"), pl.lit(None, pl.Utf8).alias("sheet_language"),
-            "source_url", pl.lit(None, pl.Utf8).alias("fetched_at"), pl.lit(None, pl.Int64).alias("http_status"),
-            pl.lit(None, pl.Utf8).alias("body_sha256"), pl.lit(None, pl.Utf8).alias("spider"),
-            pl.lit(None, pl.Utf8).alias("spider_version"), "run_id",
+            pl.col("course_code").alias("code"),
+            pl.col("course_name").alias("name"),
+            "credits_raw",
+            pl.lit(None, pl.Utf8).alias("hours_raw"),
+            pl.lit(None, pl.Utf8).alias("contact_hours_raw"),
+            "languages_raw",
+            "semester_raw",
+            pl.lit(None, pl.List(pl.Utf8)).alias("lecturers"),
+            pl.lit(None, pl.List(pl.Utf8)).alias("learning_outcomes"),
+            pl.lit(None, pl.Utf8).alias("assessment"),
+            pl.col("academic_year").cast(pl.Utf8).alias("academic_year_raw"),
+            pl.lit(None, pl.Utf8).alias("sheet_language"),
+            "source_url",
+            pl.lit(None, pl.Utf8).alias("fetched_at"),
+            pl.lit(None, pl.Int64).alias("http_status"),
+            pl.lit(None, pl.Utf8).alias("body_sha256"),
+            pl.lit(None, pl.Utf8).alias("spider"),
+            pl.lit(None, pl.Utf8).alias("spider_version"),
+            "run_id",
         )
     )
     units = pl.concat([from_sheets.select(list(_SHEET_RAW)), missing], how="vertical_relaxed")
@@ -295,14 +460,39 @@ def _course_unit_table(institution_id: str, records: list[dict], programme_cours
     units = with_normalised(units, "languages", "languages_raw", "languages")
     return units.with_columns(
         institution_id=pl.lit(institution_id),
-        course_key=pl.concat_str(pl.lit(f"{institution_id}:"), "code", pl.lit(":"), pl.col("academic_year").cast(pl.Utf8)),
+        course_key=pl.concat_str(
+            pl.lit(f"{institution_id}:"), "code", pl.lit(":"), pl.col("academic_year").cast(pl.Utf8)
+        ),
         url=pl.col("source_url"),
         fetched_at=_timestamp("fetched_at"),
     ).select(
-        "course_key", "institution_id", "code", pl.col("academic_year").cast(pl.Int32), "academic_year_raw", "name",
-        "credits_ects", "credits_raw", "credits_reason",
-        pl.col("study_hours").cast(pl.Int32), "study_hours_raw", "study_hours_reason",
-        "contact_hours_raw", "semester", "semester_raw", "semester_reason", "languages", "languages_raw",
-        "languages_reason", "lecturers", "learning_outcomes", "assessment", "url", "fetched_at",
-        pl.col("http_status").cast(pl.Int32), "body_sha256", "spider", "spider_version", "run_id",
+        "course_key",
+        "institution_id",
+        "code",
+        pl.col("academic_year").cast(pl.Int32),
+        "academic_year_raw",
+        "name",
+        "credits_ects",
+        "credits_raw",
+        "credits_reason",
+        pl.col("study_hours").cast(pl.Int32),
+        "study_hours_raw",
+        "study_hours_reason",
+        "contact_hours_raw",
+        "semester",
+        "semester_raw",
+        "semester_reason",
+        "languages",
+        "languages_raw",
+        "languages_reason",
+        "lecturers",
+        "learning_outcomes",
+        "assessment",
+        "url",
+        "fetched_at",
+        pl.col("http_status").cast(pl.Int32),
+        "body_sha256",
+        "spider",
+        "spider_version",
+        "run_id",
     )

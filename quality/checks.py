@@ -12,12 +12,21 @@ from pipelines.institutions import INSTITUTIONS
 from quality.rules import RULES, VOLUME_MIN_RATIO
 
 FLAG_SCHEMA = {
-    "rule_id": pl.Utf8, "severity": pl.Utf8, "institution_id": pl.Utf8, "record_key": pl.Utf8,
-    "academic_year": pl.Int32, "field": pl.Utf8, "value": pl.Utf8, "message": pl.Utf8, "url": pl.Utf8,
+    "rule_id": pl.Utf8,
+    "severity": pl.Utf8,
+    "institution_id": pl.Utf8,
+    "record_key": pl.Utf8,
+    "academic_year": pl.Int32,
+    "field": pl.Utf8,
+    "value": pl.Utf8,
+    "message": pl.Utf8,
+    "url": pl.Utf8,
 }
 
 
-def _flags(rows: pl.DataFrame, rule_id: str, *, key: str, field: str, value: pl.Expr, detail: pl.Expr) -> pl.DataFrame:
+def _flags(
+    rows: pl.DataFrame, rule_id: str, *, key: str, field: str, value: pl.Expr, detail: pl.Expr
+) -> pl.DataFrame:
     rule = RULES[rule_id]
     return rows.select(
         pl.lit(rule.rule_id).alias("rule_id"),
@@ -45,27 +54,62 @@ def programme_flags(programme: pl.DataFrame) -> pl.DataFrame:
     out: list[pl.DataFrame] = []
     credits = pl.col("credits_ects")
     if "flanders_size_min" in rules:
-        out.append(_flags(programme.filter(credits < 3), "flanders_size_min", key="registry_id",
-                          field="credits_ects", value=pl.col("credits_raw"),
-                          detail=pl.lit("Published credits: ") + _number("credits_ects") + pl.lit(" (minimum 3).")))
+        out.append(
+            _flags(
+                programme.filter(credits < 3),
+                "flanders_size_min",
+                key="registry_id",
+                field="credits_ects",
+                value=pl.col("credits_raw"),
+                detail=pl.lit("Published credits: ") + _number("credits_ects") + pl.lit(" (minimum 3)."),
+            )
+        )
     if "flanders_size_max" in rules:
-        out.append(_flags(programme.filter(credits > 20), "flanders_size_max", key="registry_id",
-                          field="credits_ects", value=pl.col("credits_raw"),
-                          detail=pl.lit("Published credits: ") + _number("credits_ects") + pl.lit(" (generally at most 20).")))
+        out.append(
+            _flags(
+                programme.filter(credits > 20),
+                "flanders_size_max",
+                key="registry_id",
+                field="credits_ects",
+                value=pl.col("credits_raw"),
+                detail=pl.lit("Published credits: ")
+                + _number("credits_ects")
+                + pl.lit(" (generally at most 20)."),
+            )
+        )
     if "credits_present" in rules:
-        out.append(_flags(programme.filter(credits.is_null()), "credits_present", key="registry_id",
-                          field="credits_ects", value=pl.col("credits_raw"),
-                          detail=pl.lit("Reason: ") + pl.col("credits_reason").fill_null("unknown") + pl.lit(".")))
+        out.append(
+            _flags(
+                programme.filter(credits.is_null()),
+                "credits_present",
+                key="registry_id",
+                field="credits_ects",
+                value=pl.col("credits_raw"),
+                detail=pl.lit("Reason: ") + pl.col("credits_reason").fill_null("unknown") + pl.lit("."),
+            )
+        )
     if "course_unit_sum" in rules:
         mismatch = programme.filter(
-            credits.is_not_null() & pl.col("offered_credits_sum").is_not_null()
+            credits.is_not_null()
+            & pl.col("offered_credits_sum").is_not_null()
             & ((credits - pl.col("offered_credits_sum")).abs() > 0.01)
         )
-        out.append(_flags(mismatch, "course_unit_sum", key="registry_id", field="credits_ects",
-                          value=_number("credits_ects"),
-                          detail=pl.lit("Published: ") + _number("credits_ects") + pl.lit("; sum of the ")
-                          + pl.col("course_unit_count").cast(pl.Utf8) + pl.lit(" offered course units: ")
-                          + _number("offered_credits_sum") + pl.lit(".")))
+        out.append(
+            _flags(
+                mismatch,
+                "course_unit_sum",
+                key="registry_id",
+                field="credits_ects",
+                value=_number("credits_ects"),
+                detail=pl.lit("Published: ")
+                + _number("credits_ects")
+                + pl.lit("; sum of the ")
+                + pl.col("course_unit_count").cast(pl.Utf8)
+                + pl.lit(" offered course units: ")
+                + _number("offered_credits_sum")
+                + pl.lit("."),
+            )
+        )
     return pl.concat([f.cast(FLAG_SCHEMA) for f in out]) if out else pl.DataFrame(schema=FLAG_SCHEMA)
 
 
@@ -76,15 +120,28 @@ def course_unit_flags(course_unit: pl.DataFrame) -> pl.DataFrame:
     institution = INSTITUTIONS[course_unit.get_column("institution_id")[0]]
     ratio = pl.col("study_hours").cast(pl.Float64) / pl.col("credits_ects").cast(pl.Float64)
     outside = course_unit.filter(
-        pl.col("study_hours").is_not_null() & (pl.col("credits_ects") > 0)
-        & ((ratio < institution.hours_per_credit_min - 1e-9) | (ratio > institution.hours_per_credit_max + 1e-9))
+        pl.col("study_hours").is_not_null()
+        & (pl.col("credits_ects") > 0)
+        & (
+            (ratio < institution.hours_per_credit_min - 1e-9)
+            | (ratio > institution.hours_per_credit_max + 1e-9)
+        )
     )
     band = f"{institution.hours_per_credit_min:g}-{institution.hours_per_credit_max:g}"
-    return _flags(outside, "course_hours_band", key="course_key", field="study_hours",
-                  value=pl.col("study_hours_raw"),
-                  detail=pl.lit("Published: ") + pl.col("study_hours").cast(pl.Utf8) + pl.lit(" hours for ")
-                  + _number("credits_ects") + pl.lit(" credits = ") + ratio.round(1).cast(pl.Utf8)
-                  + pl.lit(f" hours per credit (band {band}).")).cast(FLAG_SCHEMA)
+    return _flags(
+        outside,
+        "course_hours_band",
+        key="course_key",
+        field="study_hours",
+        value=pl.col("study_hours_raw"),
+        detail=pl.lit("Published: ")
+        + pl.col("study_hours").cast(pl.Utf8)
+        + pl.lit(" hours for ")
+        + _number("credits_ects")
+        + pl.lit(" credits = ")
+        + ratio.round(1).cast(pl.Utf8)
+        + pl.lit(f" hours per credit (band {band})."),
+    ).cast(FLAG_SCHEMA)
 
 
 def issue_flags(harvest_issue: pl.DataFrame) -> pl.DataFrame:
@@ -92,13 +149,22 @@ def issue_flags(harvest_issue: pl.DataFrame) -> pl.DataFrame:
     if harvest_issue.is_empty():
         return pl.DataFrame(schema=FLAG_SCHEMA)
     rows = harvest_issue.with_columns(
-        academic_year=pl.lit(None, pl.Int32), url=pl.col("source_url"),
+        academic_year=pl.lit(None, pl.Int32),
+        url=pl.col("source_url"),
         record_key=pl.coalesce("source_url", pl.lit("?")),
     )
-    return _flags(rows, "harvest_page", key="record_key", field="page",
-                  value=pl.col("reason"),
-                  detail=pl.lit("Page kind: ") + pl.col("page_kind").fill_null("?") + pl.lit("; reason: ")
-                  + pl.col("reason") + pl.lit(".")).cast(FLAG_SCHEMA)
+    return _flags(
+        rows,
+        "harvest_page",
+        key="record_key",
+        field="page",
+        value=pl.col("reason"),
+        detail=pl.lit("Page kind: ")
+        + pl.col("page_kind").fill_null("?")
+        + pl.lit("; reason: ")
+        + pl.col("reason")
+        + pl.lit("."),
+    ).cast(FLAG_SCHEMA)
 
 
 def volume_check(new_count: int, published_count: int | None) -> tuple[bool, str]:
@@ -114,5 +180,7 @@ def volume_check(new_count: int, published_count: int | None) -> tuple[bool, str
     return True, f"{new_count} programmes against {published_count} last published ({ratio:.0%})"
 
 
-def all_flags(programme: pl.DataFrame, course_unit: pl.DataFrame, harvest_issue: pl.DataFrame) -> pl.DataFrame:
+def all_flags(
+    programme: pl.DataFrame, course_unit: pl.DataFrame, harvest_issue: pl.DataFrame
+) -> pl.DataFrame:
     return pl.concat([programme_flags(programme), course_unit_flags(course_unit), issue_flags(harvest_issue)])

@@ -46,7 +46,11 @@ class CrawlResult:
 
     @property
     def items(self) -> int:
-        return sum(int(v) for k, v in self.stats.items() if k.startswith("microcred/items/") and k != "microcred/items/issue")
+        return sum(
+            int(v)
+            for k, v in self.stats.items()
+            if k.startswith("microcred/items/") and k != "microcred/items/issue"
+        )
 
 
 def run_crawl(
@@ -63,8 +67,18 @@ def run_crawl(
     if source not in SPIDERS:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SPIDERS)}")
     landing_dir = Path(landing_dir)
-    command = [sys.executable, "-m", "scrapers.crawl", source, "--landing", str(landing_dir), "--run-id", run_id,
-               "--cache-dir", str(cache_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapers.crawl",
+        source,
+        "--landing",
+        str(landing_dir),
+        "--run-id",
+        run_id,
+        "--cache-dir",
+        str(cache_dir),
+    ]
     if snapshot_url:
         command += ["--snapshot-url", snapshot_url]
     if years:
@@ -120,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(crawler, **spider_kwargs)
     process.start()
 
-    stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
+    stats = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()
+    }
     reason = stats.get("finish_reason")
     args.landing.mkdir(parents=True, exist_ok=True)
     summary = {"run_id": args.run_id, "source": args.source, "finish_reason": reason, "stats": stats}

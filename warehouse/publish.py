@@ -7,7 +7,6 @@ harvest failed, or whose harvest a blocking check rejected, keeps its rows from 
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,8 +21,16 @@ from quality import checks
 from quality.rules import RULES
 
 SQL_DIR = Path(__file__).parent
-SOURCE_TABLES = ("programme", "course_unit", "programme_course", "flag", "harvest_issue",
-                 "raw_programme", "raw_programme_course", "raw_course_unit")
+SOURCE_TABLES = (
+    "programme",
+    "course_unit",
+    "programme_course",
+    "flag",
+    "harvest_issue",
+    "raw_programme",
+    "raw_programme_course",
+    "raw_course_unit",
+)
 HISTORY_FIELDS = ("title", "credits_ects", "semester", "languages", "url")
 
 
@@ -83,90 +90,143 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     for i in INSTITUTIONS.values():
         con.execute(
             "INSERT INTO institution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [i.institution_id, i.name, i.country, i.region, i.qualification_framework, i.hours_per_credit_min,
-             i.hours_per_credit_max, i.credits_min, i.credits_max, list(i.domains), i.website],
+            [
+                i.institution_id,
+                i.name,
+                i.country,
+                i.region,
+                i.qualification_framework,
+                i.hours_per_credit_min,
+                i.hours_per_credit_max,
+                i.credits_min,
+                i.credits_max,
+                list(i.domains),
+                i.website,
+            ],
         )
     for r in RULES.values():
         con.execute(
             "INSERT INTO rule VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [r.rule_id, r.severity, r.blocking, r.title, r.standard, r.citation, list(r.applies_to), r.explanation],
+            [
+                r.rule_id,
+                r.severity,
+                r.blocking,
+                r.title,
+                r.standard,
+                r.citation,
+                list(r.applies_to),
+                r.explanation,
+            ],
         )
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) -> int:
-    flags = checks.all_flags(core.programme, core.course_unit, core.harvest_issue).with_columns(run_id=pl.lit(run_id))
+    flags = checks.all_flags(core.programme, core.course_unit, core.harvest_issue).with_columns(
+        run_id=pl.lit(run_id)
+    )
     for table in ("programme", "course_unit", "programme_course", "harvest_issue"):
         _insert_frame(con, table, getattr(core, table))
     _insert_frame(con, "flag", flags)
-    for kind, table in (("programme", "raw_programme"), ("programme_course", "raw_programme_course"),
-                        ("course_unit", "raw_course_unit")):
+    for kind, table in (
+        ("programme", "raw_programme"),
+        ("programme_course", "raw_programme_course"),
+        ("course_unit", "raw_course_unit"),
+    ):
         lines = core.raw.get(kind, [])
         if lines:
-            _insert_frame(con, table, pl.DataFrame({
-                "institution_id": [core.institution_id] * len(lines), "run_id": [run_id] * len(lines),
-                "record": lines,
-            }))
+            _insert_frame(
+                con,
+                table,
+                pl.DataFrame(
+                    {
+                        "institution_id": [core.institution_id] * len(lines),
+                        "run_id": [run_id] * len(lines),
+                        "record": lines,
+                    }
+                ),
+            )
     return flags.height
 
 
 def _keep_previous(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     """Copies the source's rows from the previous warehouse; returns the run id they were published by."""
     for table in SOURCE_TABLES:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table} WHERE institution_id = ?", [source])
-    row = con.execute(
-        "SELECT max(run_id) FROM prev.run WHERE source = ? AND published", [source]
-    ).fetchone()
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table} WHERE institution_id = ?", [source]
+        )
+    row = con.execute("SELECT max(run_id) FROM prev.run WHERE source = ? AND published", [source]).fetchone()
     return row[0] if row else None
 
 
-def _update_history(con: duckdb.DuckDBPyConnection, source: str, run_id: str, now: datetime, has_prev: bool) -> None:
+def _update_history(
+    con: duckdb.DuckDBPyConnection, source: str, run_id: str, now: datetime, has_prev: bool
+) -> None:
     """SCD2: close changed or withdrawn versions, open new ones, for a source published in this run."""
     fields = ", ".join(HISTORY_FIELDS)
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE new_version AS
         SELECT registry_id, academic_year, institution_id, {fields},
                md5(CAST(to_json(struct_pack({fields})) AS VARCHAR)) AS record_hash
-        FROM programme WHERE institution_id = ?""", [source])
+        FROM programme WHERE institution_id = ?""",
+        [source],
+    )
     if not has_prev:
         con.execute("CREATE OR REPLACE TEMP TABLE old_version AS SELECT * FROM programme_history WHERE false")
     else:
-        con.execute("""CREATE OR REPLACE TEMP TABLE old_version AS
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE old_version AS
             SELECT * FROM programme_history WHERE institution_id = ? AND is_current AND change <> 'withdrawn'""",
-                    [source])
+            [source],
+        )
     changed_fields = " , ".join(
         f"CASE WHEN o.{f} IS DISTINCT FROM n.{f} THEN '{f}' END" for f in HISTORY_FIELDS
     )
-    con.execute("""
+    con.execute(
+        """
         CREATE OR REPLACE TEMP TABLE history_change AS
         SELECT n.registry_id, n.academic_year,
                CASE WHEN o.registry_id IS NULL THEN 'added' ELSE 'changed' END AS change,
                CASE WHEN o.registry_id IS NULL THEN NULL
-                    ELSE list_filter([""" + changed_fields + """], lambda x: x IS NOT NULL) END AS changed_fields
+                    ELSE list_filter(["""
+        + changed_fields
+        + """], lambda x: x IS NOT NULL) END AS changed_fields
         FROM new_version n LEFT JOIN old_version o USING (registry_id, academic_year)
         WHERE o.registry_id IS NULL OR o.record_hash <> n.record_hash
         UNION ALL
         SELECT o.registry_id, o.academic_year, 'withdrawn', NULL
-        FROM old_version o ANTI JOIN new_version n USING (registry_id, academic_year)""")
+        FROM old_version o ANTI JOIN new_version n USING (registry_id, academic_year)"""
+    )
     # Close the versions that stop being current in this run.
-    con.execute("""
+    con.execute(
+        """
         UPDATE programme_history h SET valid_to_run = ?, valid_to = ?, is_current = false
         FROM history_change c
         WHERE h.registry_id = c.registry_id AND h.academic_year = c.academic_year AND h.is_current""",
-                [run_id, now])
-    con.execute(f"""
+        [run_id, now],
+    )
+    con.execute(
+        f"""
         INSERT INTO programme_history
-        SELECT n.registry_id, n.academic_year, n.institution_id, n.record_hash, {', '.join('n.' + f for f in HISTORY_FIELDS)},
+        SELECT n.registry_id, n.academic_year, n.institution_id, n.record_hash, {", ".join("n." + f for f in HISTORY_FIELDS)},
                c.change, c.changed_fields, ?, ?, NULL, NULL, true
-        FROM history_change c JOIN new_version n USING (registry_id, academic_year)""", [run_id, now])
-    con.execute(f"""
+        FROM history_change c JOIN new_version n USING (registry_id, academic_year)""",
+        [run_id, now],
+    )
+    con.execute(
+        f"""
         INSERT INTO programme_history
-        SELECT o.registry_id, o.academic_year, o.institution_id, o.record_hash, {', '.join('o.' + f for f in HISTORY_FIELDS)},
+        SELECT o.registry_id, o.academic_year, o.institution_id, o.record_hash, {", ".join("o." + f for f in HISTORY_FIELDS)},
                'withdrawn', NULL, ?, ?, NULL, NULL, true
         FROM history_change c JOIN old_version o USING (registry_id, academic_year)
-        WHERE c.change = 'withdrawn'""", [run_id, now])
+        WHERE c.change = 'withdrawn'""",
+        [run_id, now],
+    )
 
 
-def publish(data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, live: bool = False) -> PublishResult:
+def publish(
+    data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, live: bool = False
+) -> PublishResult:
     """Builds the new warehouse from this run's harvests (and the previous warehouse) and publishes it."""
     data_dir = Path(data_dir)
     target = warehouse_path(data_dir)
@@ -209,8 +269,15 @@ def publish(data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, 
                     rule = RULES["volume_drop"]
                     con.execute(
                         "INSERT INTO flag VALUES (?, ?, ?, ?, ?, NULL, 'programme_count', ?, ?, NULL)",
-                        [run_id, rule.rule_id, rule.severity, source, source, str(programmes),
-                         f"{rule.explanation} {volume_reason[0].upper()}{volume_reason[1:]}."],
+                        [
+                            run_id,
+                            rule.rule_id,
+                            rule.severity,
+                            source,
+                            source,
+                            str(programmes),
+                            f"{rule.explanation} {volume_reason[0].upper()}{volume_reason[1:]}.",
+                        ],
                     )
             else:
                 status, reason = "harvest_failed", f"not published: harvest failed ({harvest.reason})"
@@ -221,9 +288,23 @@ def publish(data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, 
                 result.published_sources.append(source)
             con.execute(
                 "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, source, harvest.started_at, harvest.ended_at or now, live, harvest.pages_fetched,
-                 harvest.not_modified, harvest.errors, harvest.items, programmes, course_units, status, published,
-                 reason, published_run],
+                [
+                    run_id,
+                    source,
+                    harvest.started_at,
+                    harvest.ended_at or now,
+                    live,
+                    harvest.pages_fetched,
+                    harvest.not_modified,
+                    harvest.errors,
+                    harvest.items,
+                    programmes,
+                    course_units,
+                    status,
+                    published,
+                    reason,
+                    published_run,
+                ],
             )
         if has_prev:
             con.execute("DETACH prev")
@@ -231,19 +312,14 @@ def publish(data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, 
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    if not result.published_any:
-        # Nothing new to publish: leave the published file (if any) untouched, record the attempt beside it.
-        _append_attempt_log(data_dir, run_id, harvests, result)
+    if not result.published_any and not has_prev:
+        # Nothing to publish and nothing published before: no warehouse rather than an empty one.
         build.unlink(missing_ok=True)
         return result
+    # Otherwise the new file is published even if every source kept its previous rows: those rows are
+    # unchanged, and the run table now says why this run's harvest was not used.
     _atomic_replace(build, target)
     return result
-
-
-def _append_attempt_log(data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], result: PublishResult) -> None:
-    with open(data_dir / "unpublished_runs.jsonl", "a", encoding="utf-8") as log:
-        log.write(json.dumps({"run_id": run_id, "at": datetime.now(UTC).isoformat(), "kept": result.kept_sources,
-                              "sources": sorted(harvests)}) + "\n")
 
 
 def _atomic_replace(build: Path, target: Path) -> None:

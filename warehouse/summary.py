@@ -15,7 +15,9 @@ def print_summary(warehouse: Path, run_id: str, out=sys.stdout) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         runs = con.execute(
             "SELECT source, status, published, reason, pages_fetched, not_modified, errors FROM run "
-            "WHERE run_id = ? ORDER BY source", [run_id]).fetchall()
+            "WHERE run_id = ? ORDER BY source",
+            [run_id],
+        ).fetchall()
         sizes = con.execute("""
             SELECT i.institution_id,
                    (SELECT count(*) FROM programme p WHERE p.institution_id = i.institution_id),
@@ -30,8 +32,11 @@ def print_summary(warehouse: Path, run_id: str, out=sys.stdout) -> None:
     print(f"\nWarehouse: {warehouse}", file=out)
     print(f"Run {run_id}:", file=out)
     for source, status, published, reason, pages, not_modified, errors in runs:
-        print(f"  {source:<11} {'PUBLISHED' if published else 'NOT PUBLISHED'} ({status}); pages {pages}, "
-              f"304s {not_modified}, harvest issues {errors}; {reason}", file=out)
+        print(
+            f"  {source:<11} {'PUBLISHED' if published else 'NOT PUBLISHED'} ({status}); pages {pages}, "
+            f"304s {not_modified}, harvest issues {errors}; {reason}",
+            file=out,
+        )
     by_year = dict(years)
     print("Institutions (programmes / course units / flags):", file=out)
     for institution, programmes, units, flag_count in sizes:

@@ -22,14 +22,20 @@ PROGRAMME_COURSE = dg.AssetKey("core_registry__programme_course")
 _RECORD_ASSET = {"programme": PROGRAMME, "course_unit": COURSE_UNIT}
 
 CHECK_SPECS = [
-    dg.AssetCheckSpec(rule.rule_id, asset=_RECORD_ASSET[rule.record], blocking=rule.blocking,
-                      description=f"{rule.title}. {rule.explanation}")
+    dg.AssetCheckSpec(
+        rule.rule_id,
+        asset=_RECORD_ASSET[rule.record],
+        blocking=rule.blocking,
+        description=f"{rule.title}. {rule.explanation}",
+    )
     for rule in RULES.values()
     if rule.record in _RECORD_ASSET
 ]
 
 
-def check_results(flags: pl.DataFrame, checked: dict[str, int], volume: tuple[bool, str]) -> list[dg.AssetCheckResult]:
+def check_results(
+    flags: pl.DataFrame, checked: dict[str, int], volume: tuple[bool, str]
+) -> list[dg.AssetCheckResult]:
     """One result per catalogue rule: passed when no record broke it, with counts and examples."""
     counts = dict(flags.group_by("rule_id").len().iter_rows()) if not flags.is_empty() else {}
     results = []
@@ -37,32 +43,64 @@ def check_results(flags: pl.DataFrame, checked: dict[str, int], volume: tuple[bo
         rule = RULES[spec.name]
         if rule.rule_id == "volume_drop":
             passed, reason = volume
-            results.append(dg.AssetCheckResult(
-                asset_key=spec.asset_key, check_name=spec.name, passed=passed,
-                severity=dg.AssetCheckSeverity.ERROR, metadata={"reason": reason}))
+            results.append(
+                dg.AssetCheckResult(
+                    asset_key=spec.asset_key,
+                    check_name=spec.name,
+                    passed=passed,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={"reason": reason},
+                )
+            )
             continue
         failing = int(counts.get(rule.rule_id, 0))
         examples = flags.filter(pl.col("rule_id") == rule.rule_id).head(5)
-        results.append(dg.AssetCheckResult(
-            asset_key=spec.asset_key, check_name=spec.name, passed=failing == 0,
-            severity=dg.AssetCheckSeverity.ERROR if rule.severity == "error" else dg.AssetCheckSeverity.WARN,
-            metadata={
-                "failing_records": failing,
-                "checked_records": checked[rule.record],
-                "examples": dg.MetadataValue.md("\n".join(f"- `{k}`: {m}" for k, m in examples.select("record_key", "message").iter_rows()) or "none"),
-            },
-        ))
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=spec.asset_key,
+                check_name=spec.name,
+                passed=failing == 0,
+                severity=dg.AssetCheckSeverity.ERROR
+                if rule.severity == "error"
+                else dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "failing_records": failing,
+                    "checked_records": checked[rule.record],
+                    "examples": dg.MetadataValue.md(
+                        "\n".join(
+                            f"- `{k}`: {m}" for k, m in examples.select("record_key", "message").iter_rows()
+                        )
+                        or "none"
+                    ),
+                },
+            )
+        )
     return results
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(PROGRAMME, deps=[raw_registry__harvest], group_name="core", kinds={"polars"},
-                     description="Micro-credentials per academic year, every normalised field beside its raw text."),
-        dg.AssetSpec(COURSE_UNIT, deps=[raw_registry__harvest], group_name="core", kinds={"polars"},
-                     description="Course units per academic year (credits, hours, semester, languages)."),
-        dg.AssetSpec(PROGRAMME_COURSE, deps=[raw_registry__harvest], group_name="core", kinds={"polars"},
-                     description="Which course units make up which micro-credential, and whether offered."),
+        dg.AssetSpec(
+            PROGRAMME,
+            deps=[raw_registry__harvest],
+            group_name="core",
+            kinds={"polars"},
+            description="Micro-credentials per academic year, every normalised field beside its raw text.",
+        ),
+        dg.AssetSpec(
+            COURSE_UNIT,
+            deps=[raw_registry__harvest],
+            group_name="core",
+            kinds={"polars"},
+            description="Course units per academic year (credits, hours, semester, languages).",
+        ),
+        dg.AssetSpec(
+            PROGRAMME_COURSE,
+            deps=[raw_registry__harvest],
+            group_name="core",
+            kinds={"polars"},
+            description="Which course units make up which micro-credential, and whether offered.",
+        ),
     ],
     check_specs=CHECK_SPECS,
     partitions_def=source_partitions,
@@ -79,7 +117,12 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
 
     flags = checks.all_flags(core.programme, core.course_unit, core.harvest_issue)
     volume = checks.volume_check(core.programme.height, published_programme_counts(store.root).get(source))
-    for key, frame in ((PROGRAMME, core.programme), (COURSE_UNIT, core.course_unit),
-                       (PROGRAMME_COURSE, core.programme_course)):
+    for key, frame in (
+        (PROGRAMME, core.programme),
+        (COURSE_UNIT, core.course_unit),
+        (PROGRAMME_COURSE, core.programme_course),
+    ):
         yield dg.MaterializeResult(asset_key=key, metadata={"rows": frame.height, "run_id": run_id})
-    yield from check_results(flags, {"programme": core.programme.height, "course_unit": core.course_unit.height}, volume)
+    yield from check_results(
+        flags, {"programme": core.programme.height, "course_unit": core.course_unit.height}, volume
+    )

@@ -36,12 +36,22 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
     landing = store.landing_dir(run_id, source)
     started = datetime.now(UTC)
     with crawl_target(store.live) as snapshot_url:
-        result = run_crawl(source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source))
+        result = run_crawl(
+            source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source)
+        )
     outcome = {
-        "source": source, "run_id": run_id, "live": store.live, "succeeded": result.succeeded,
-        "finish_reason": result.finish_reason, "returncode": result.returncode,
-        "pages_fetched": result.pages_fetched, "not_modified": result.not_modified, "errors": result.errors,
-        "items": result.items, "started_at": started.isoformat(), "ended_at": datetime.now(UTC).isoformat(),
+        "source": source,
+        "run_id": run_id,
+        "live": store.live,
+        "succeeded": result.succeeded,
+        "finish_reason": result.finish_reason,
+        "returncode": result.returncode,
+        "pages_fetched": result.pages_fetched,
+        "not_modified": result.not_modified,
+        "errors": result.errors,
+        "items": result.items,
+        "started_at": started.isoformat(),
+        "ended_at": datetime.now(UTC).isoformat(),
     }
     landing.mkdir(parents=True, exist_ok=True)
     (landing / "outcome.json").write_text(json.dumps(outcome, indent=2))

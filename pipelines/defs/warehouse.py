@@ -23,13 +23,24 @@ def collect_harvests(store: RegistryStore, run_id: str) -> dict[str, SourceHarve
         staged = store.staged_run(source) == run_id
         core = CoreTables.read(store.staging_dir(source, run_id)) if staged else None
         succeeded = bool(outcome.get("succeeded")) and core is not None
-        reason = "harvest complete" if succeeded else (
-            f"crawl finished with {outcome.get('finish_reason')!r}" if not outcome.get("succeeded")
-            else "harvest not normalised")
+        reason = (
+            "harvest complete"
+            if succeeded
+            else (
+                f"crawl finished with {outcome.get('finish_reason')!r}"
+                if not outcome.get("succeeded")
+                else "harvest not normalised"
+            )
+        )
         harvests[source] = SourceHarvest(
-            source, succeeded=succeeded, reason=reason, core=core,
-            pages_fetched=outcome.get("pages_fetched", 0), not_modified=outcome.get("not_modified", 0),
-            errors=outcome.get("errors", 0), items=outcome.get("items", 0),
+            source,
+            succeeded=succeeded,
+            reason=reason,
+            core=core,
+            pages_fetched=outcome.get("pages_fetched", 0),
+            not_modified=outcome.get("not_modified", 0),
+            errors=outcome.get("errors", 0),
+            items=outcome.get("items", 0),
             started_at=datetime.fromisoformat(outcome["started_at"]),
             ended_at=datetime.fromisoformat(outcome["ended_at"]),
         )
@@ -51,6 +62,7 @@ def out_registry__warehouse(context: dg.AssetExecutionContext, store: RegistrySt
         "kept_sources": dg.MetadataValue.json(result.kept_sources),
     }
     if not result.published_any:
-        raise dg.Failure(description="no source could be published; the previous warehouse is untouched",
-                         metadata=metadata)
+        raise dg.Failure(
+            description="no source could be published; the previous warehouse is untouched", metadata=metadata
+        )
     return dg.MaterializeResult(metadata=metadata)

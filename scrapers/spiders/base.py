@@ -108,7 +108,9 @@ class RegistrySpider(scrapy.Spider):
         page_kind = getattr(self.callback_for(request.url), "__name__", "unknown").removeprefix("parse_")
         if failure.check(HttpError):
             response = failure.value.response
-            yield self.issue(response, page_kind=page_kind, reason=f"http_{response.status}", detail=request.url)
+            yield self.issue(
+                response, page_kind=page_kind, reason=f"http_{response.status}", detail=request.url
+            )
             return
         if self.crawler_stats is not None:
             self.crawler_stats.inc_value(f"microcred/issue/{page_kind}/{failure.type.__name__}")

@@ -150,8 +150,9 @@ class UGentSpider(RegistrySpider):
             source_code=code,
             title=clean_text(heading.xpath(".//text()").getall()),
             programme_type=clean_text(
-                response.xpath("//i[contains(@class, 'glyphicon-education')]/following-sibling::span[1]//text()")
-                .getall()
+                response.xpath(
+                    "//i[contains(@class, 'glyphicon-education')]/following-sibling::span[1]//text()"
+                ).getall()
             ),
             faculty=faculty,
             campus=campus,
@@ -179,7 +180,8 @@ class UGentSpider(RegistrySpider):
                 course_name=clean_text(course.xpath(".//text()").getall()) if course else None,
                 credits_raw=clean_text(row.css("td.SP ::text").getall()),
                 languages_raw=clean_text(
-                    row.css("td.taal > div > div:first-child ::text").getall() or row.css("td.taal ::text").getall()
+                    row.css("td.taal > div > div:first-child ::text").getall()
+                    or row.css("td.taal ::text").getall()
                 ),
                 semester_raw=clean_text(row.css("td.semester ::text").getall()),
                 row_class=row_class,
@@ -190,7 +192,9 @@ class UGentSpider(RegistrySpider):
             if course_code and year:
                 yield self.request(course_sheet_url(course_code, int(year), language))
             elif not course_code:
-                yield self.issue(response, page_kind="programme", reason="course_row_without_code", detail=code)
+                yield self.issue(
+                    response, page_kind="programme", reason="course_row_without_code", detail=code
+                )
 
     @staticmethod
     def _practical_info(response: Response) -> tuple[dict[str, str], list[str]]:
@@ -226,7 +230,9 @@ class UGentSpider(RegistrySpider):
                     if name in ("lecturers", "programmes"):
                         entries = [clean_text(li.xpath(".//text()").getall()) for li in cell.css("li")]
                         fields[name] = [e for e in entries if e] or [
-                            p.strip() for p in (clean_text(cell.xpath(".//text()").getall()) or "").split(",") if p.strip()
+                            p.strip()
+                            for p in (clean_text(cell.xpath(".//text()").getall()) or "").split(",")
+                            if p.strip()
                         ]
                     else:
                         fields[name] = clean_text(cell.xpath(".//text()").getall())
@@ -237,7 +243,9 @@ class UGentSpider(RegistrySpider):
             for prefix, name in _SHEET_SECTIONS:
                 if label.startswith(prefix) and name not in fields:
                     if name == "learning_outcomes":
-                        fields[name] = [t for li in body.css("li") if (t := clean_text(li.xpath(".//text()").getall()))]
+                        fields[name] = [
+                            t for li in body.css("li") if (t := clean_text(li.xpath(".//text()").getall()))
+                        ]
                     else:
                         fields[name] = clean_text(body.xpath(".//text()").getall())
                     break

@@ -12,8 +12,13 @@ def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"raw_registry__harvest", "core_registry__programme", "core_registry__course_unit",
-            "core_registry__programme_course", "out_registry__warehouse"} <= keys
+    assert {
+        "raw_registry__harvest",
+        "core_registry__programme",
+        "core_registry__course_unit",
+        "core_registry__programme_course",
+        "out_registry__warehouse",
+    } <= keys
 
 
 def test_every_record_rule_is_an_asset_check():

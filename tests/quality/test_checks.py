@@ -9,19 +9,29 @@ from quality.rules import RULES
 
 
 def programmes(rows: list[dict]) -> pl.DataFrame:
-    base = {"registry_id": "ugent:X", "institution_id": "ugent", "academic_year": 2024, "credits_ects": 5.0,
-            "credits_raw": "1 year | 5 credits", "credits_reason": None, "offered_credits_sum": 5.0,
-            "course_unit_count": 1, "url": "https://studiekiezer.ugent.be/2024/x/programma"}
+    base = {
+        "registry_id": "ugent:X",
+        "institution_id": "ugent",
+        "academic_year": 2024,
+        "credits_ects": 5.0,
+        "credits_raw": "1 year | 5 credits",
+        "credits_reason": None,
+        "offered_credits_sum": 5.0,
+        "course_unit_count": 1,
+        "url": "https://studiekiezer.ugent.be/2024/x/programma",
+    }
     return pl.DataFrame([{**base, **row} for row in rows])
 
 
 def test_flanders_size_rule():
-    frame = programmes([
-        {"registry_id": "ugent:SMALL", "credits_ects": 2.0, "offered_credits_sum": 2.0},
-        {"registry_id": "ugent:EDGE3", "credits_ects": 3.0, "offered_credits_sum": 3.0},
-        {"registry_id": "ugent:EDGE20", "credits_ects": 20.0, "offered_credits_sum": 20.0},
-        {"registry_id": "ugent:LARGE", "credits_ects": 24.0, "offered_credits_sum": 24.0},
-    ])
+    frame = programmes(
+        [
+            {"registry_id": "ugent:SMALL", "credits_ects": 2.0, "offered_credits_sum": 2.0},
+            {"registry_id": "ugent:EDGE3", "credits_ects": 3.0, "offered_credits_sum": 3.0},
+            {"registry_id": "ugent:EDGE20", "credits_ects": 20.0, "offered_credits_sum": 20.0},
+            {"registry_id": "ugent:LARGE", "credits_ects": 24.0, "offered_credits_sum": 24.0},
+        ]
+    )
     flags = checks.programme_flags(frame)
     assert sorted(flags.select("rule_id", "severity", "record_key").rows()) == [
         ("flanders_size_max", "warning", "ugent:LARGE"),
@@ -32,39 +42,86 @@ def test_flanders_size_rule():
 
 
 def test_flanders_rule_does_not_apply_to_groningen():
-    frame = programmes([{"registry_id": "rug:BIG", "institution_id": "rug", "credits_ects": 25.0,
-                         "offered_credits_sum": 25.0}])
+    frame = programmes(
+        [
+            {
+                "registry_id": "rug:BIG",
+                "institution_id": "rug",
+                "credits_ects": 25.0,
+                "offered_credits_sum": 25.0,
+            }
+        ]
+    )
     assert checks.programme_flags(frame).is_empty()
 
 
 def test_course_unit_sum_rule_uses_offered_units_only():
-    frame = programmes([
-        {"registry_id": "ugent:OK", "credits_ects": 10.0, "offered_credits_sum": 10.0},
-        {"registry_id": "ugent:BAD", "credits_ects": 10.0, "offered_credits_sum": 8.0, "course_unit_count": 2},
-        {"registry_id": "ugent:UNKNOWN", "credits_ects": 10.0, "offered_credits_sum": None},
-    ])
+    frame = programmes(
+        [
+            {"registry_id": "ugent:OK", "credits_ects": 10.0, "offered_credits_sum": 10.0},
+            {
+                "registry_id": "ugent:BAD",
+                "credits_ects": 10.0,
+                "offered_credits_sum": 8.0,
+                "course_unit_count": 2,
+            },
+            {"registry_id": "ugent:UNKNOWN", "credits_ects": 10.0, "offered_credits_sum": None},
+        ]
+    )
     flags = checks.programme_flags(frame)
     assert flags.select("rule_id", "record_key").rows() == [("course_unit_sum", "ugent:BAD")]
     assert "10" in flags["message"][0] and "8" in flags["message"][0]
 
 
 def test_missing_credits_are_flagged_with_their_reason():
-    frame = programmes([{"registry_id": "ugent:NONE", "credits_ects": None, "credits_raw": "n.v.t.",
-                         "credits_reason": "absent", "offered_credits_sum": 5.0}])
+    frame = programmes(
+        [
+            {
+                "registry_id": "ugent:NONE",
+                "credits_ects": None,
+                "credits_raw": "n.v.t.",
+                "credits_reason": "absent",
+                "offered_credits_sum": 5.0,
+            }
+        ]
+    )
     flags = checks.programme_flags(frame)
     assert flags.select("rule_id", "value").rows() == [("credits_present", "n.v.t.")]
     assert "absent" in flags["message"][0]
 
 
 def test_hours_band_per_country():
-    units = pl.DataFrame([
-        {"course_key": "ugent:A:2024", "institution_id": "ugent", "academic_year": 2024, "credits_ects": 5.0,
-         "study_hours": 150, "study_hours_raw": "150 u", "url": "u"},
-        {"course_key": "ugent:B:2024", "institution_id": "ugent", "academic_year": 2024, "credits_ects": 5.0,
-         "study_hours": 180, "study_hours_raw": "180 u", "url": "u"},
-        {"course_key": "ugent:C:2024", "institution_id": "ugent", "academic_year": 2024, "credits_ects": 5.0,
-         "study_hours": None, "study_hours_raw": None, "url": "u"},
-    ])
+    units = pl.DataFrame(
+        [
+            {
+                "course_key": "ugent:A:2024",
+                "institution_id": "ugent",
+                "academic_year": 2024,
+                "credits_ects": 5.0,
+                "study_hours": 150,
+                "study_hours_raw": "150 u",
+                "url": "u",
+            },
+            {
+                "course_key": "ugent:B:2024",
+                "institution_id": "ugent",
+                "academic_year": 2024,
+                "credits_ects": 5.0,
+                "study_hours": 180,
+                "study_hours_raw": "180 u",
+                "url": "u",
+            },
+            {
+                "course_key": "ugent:C:2024",
+                "institution_id": "ugent",
+                "academic_year": 2024,
+                "credits_ects": 5.0,
+                "study_hours": None,
+                "study_hours_raw": None,
+                "url": "u",
+            },
+        ]
+    )
     flags = checks.course_unit_flags(units)
     assert flags.select("rule_id", "record_key").rows() == [("course_hours_band", "ugent:B:2024")]
     assert "36" in flags["message"][0]

@@ -25,10 +25,22 @@ def test_settings_are_polite():
 def two_nights(snapshot_server, tmp_path_factory):
     root = tmp_path_factory.mktemp("crawl")
     cache = root / "cache"
-    first = run_crawl("ugent", root / "night1", "night1", snapshot_url=snapshot_server.base_url,
-                      cache_dir=cache, years=[2022])
-    second = run_crawl("ugent", root / "night2", "night2", snapshot_url=snapshot_server.base_url,
-                       cache_dir=cache, years=[2022])
+    first = run_crawl(
+        "ugent",
+        root / "night1",
+        "night1",
+        snapshot_url=snapshot_server.base_url,
+        cache_dir=cache,
+        years=[2022],
+    )
+    second = run_crawl(
+        "ugent",
+        root / "night2",
+        "night2",
+        snapshot_url=snapshot_server.base_url,
+        cache_dir=cache,
+        years=[2022],
+    )
     return first, second
 
 
@@ -36,7 +48,9 @@ def test_crawl_lands_every_real_programme_with_public_urls(two_nights):
     first, _ = two_nights
     assert first.succeeded, first.log_tail
     assert (first.landing_dir / "_SUCCESS").exists()
-    programmes = [json.loads(line) for line in (first.landing_dir / "programme.jsonl").read_text().splitlines()]
+    programmes = [
+        json.loads(line) for line in (first.landing_dir / "programme.jsonl").read_text().splitlines()
+    ]
     assert sorted(p["source_code"] for p in programmes) == sorted(r["id"] for r in reference_catalogue(2022))
     for record in programmes:
         assert record["source_url"].startswith("https://studiekiezer.ugent.be/")

@@ -31,7 +31,9 @@ def test_response_carries_public_url_and_downloader_meta(monkeypatch):
     # Built without __init__: the real HTTP handler needs a running Twisted reactor, the stub does not.
     handler = SnapshotRoutingHandler.__new__(SnapshotRoutingHandler)
     handler._snapshot_base = "http://127.0.0.1:5"
-    request = Request("https://studiekiezer.ugent.be/2024/x/programma", meta={"download_slot": "studiekiezer.ugent.be"})
+    request = Request(
+        "https://studiekiezer.ugent.be/2024/x/programma", meta={"download_slot": "studiekiezer.ugent.be"}
+    )
     response = asyncio.run(handler.download_request(request))
     assert seen["url"] == "http://127.0.0.1:5/studiekiezer.ugent.be/2024/x/programma"
     assert response.url == "https://studiekiezer.ugent.be/2024/x/programma"

@@ -11,7 +11,9 @@ from scrapers.throttle import RevalidationAwareAutoThrottle
 
 
 def throttle():
-    crawler = get_crawler(settings_dict={"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0})
+    crawler = get_crawler(
+        settings_dict={"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0}
+    )
     extension = RevalidationAwareAutoThrottle(crawler)
     extension.mindelay, extension.maxdelay = 0.0, 30.0
     return extension

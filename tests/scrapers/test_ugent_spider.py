@@ -26,8 +26,14 @@ def run(url: str, **kwargs) -> list:
 
 
 def test_programme_url_handles_both_url_eras():
-    assert programme_url(f"{HOST}/2024/micro-credential-mycologie") == f"{HOST}/2024/micro-credential-mycologie/programma"
-    assert programme_url(f"{HOST}/micro-credential-swahili/2022") == f"{HOST}/micro-credential-swahili/programma/2022"
+    assert (
+        programme_url(f"{HOST}/2024/micro-credential-mycologie")
+        == f"{HOST}/2024/micro-credential-mycologie/programma"
+    )
+    assert (
+        programme_url(f"{HOST}/micro-credential-swahili/2022")
+        == f"{HOST}/micro-credential-swahili/programma/2022"
+    )
     assert programme_url(f"{HOST}/nl/zoek") is None
     assert course_sheet_url("C004446", 2024, "en") == f"{HOST}/2024/studiefiche/en/C004446"
     assert course_sheet_url("C004446", 2022, "nl") == f"{HOST}/studiefiche/nl/C004446/2022"
