@@ -22,8 +22,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapers import SPIDER_VERSION
 from scrapers.items import HarvestIssue
 
-_WHITESPACE = re.compile(r"\s+")
-
 
 def clean_text(parts: Iterable[str] | str | None) -> str | None:
     """The text a reader sees: pieces joined, runs of HTML white space folded to one space, ends trimmed.
@@ -33,8 +31,18 @@ def clean_text(parts: Iterable[str] | str | None) -> str | None:
     if parts is None:
         return None
     text = parts if isinstance(parts, str) else " ".join(parts)
-    text = _WHITESPACE.sub(" ", text).strip()
-    return text or None
+    # str.split() splits on the same Unicode white space as r"\s+" (NBSP included), without a regex.
+    return " ".join(text.split()) or None
+
+
+def text_of(element) -> str | None:
+    """``clean_text`` of an lxml element's text with its descendants' (lxml's itertext skips comments)."""
+    return None if element is None else clean_text(element.itertext())
+
+
+def page_tree(response: Response):
+    """The lxml root of an HTML response, parsed once by Scrapy's own selector (and cached on it)."""
+    return response.selector.root
 
 
 class RegistrySpider(scrapy.Spider):
