@@ -134,13 +134,16 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             self._send_message(404, "Not Found", f"No page at {self.path} in the snapshot.", send_body)
             return
+        # Each answer is recorded before it is sent: a client may send its next request as soon as it
+        # has this answer, and the log must keep the order in which requests were answered.
         if is_not_modified(route, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")):
+            snapshot.record(self.path, 304)
             self.send_response(304)
             self._send_validators(route)
             self.end_headers()
-            snapshot.record(self.path, 304)
             return
         body = route.body
+        snapshot.record(self.path, route.status)
         self.send_response(route.status)
         self.send_header("Content-Type", route.content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -148,7 +151,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
-        snapshot.record(self.path, route.status)
 
     def _send_validators(self, route: Route) -> None:
         self.send_header("ETag", route.etag)
@@ -160,6 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             f"<!DOCTYPE html>\n<html><head><title>{status} {title}</title></head>"
             f"<body><h1>{title}</h1><p>{escape(text)}</p></body></html>\n"
         ).encode()
+        self.server.snapshot.record(self.path, status)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -169,7 +172,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
-        self.server.snapshot.record(self.path, status)
 
     def log_message(self, format: str, *args: object) -> None:
         # Quiet by default: one stderr line per request would drown a crawl's own log.
