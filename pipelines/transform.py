@@ -22,7 +22,8 @@ PROVENANCE = ["source_url", "fetched_at", "http_status", "body_sha256", "spider"
 INFO_LABELS: dict[str, tuple[str, ...]] = {
     "level_raw": ("niveau", "level", "eqf", "vks-niveau"),
     "delivery_mode_raw": ("onderwijsvorm", "mode of delivery", "delivery mode", "mode"),
-    "fee_raw": ("inschrijvingsgeld", "tuition fee", "fee", "studiegeld", "prijs"),
+    "fee_raw": ("inschrijvingsgeld", "tuition fee", "fee", "studiegeld", "prijs", "kosten"),
+    "period_raw": ("dates", "data", "datum", "periode"),  # "26 - 30 August 2024": start and end in one
     "start_date_raw": ("startdatum", "start date", "start"),
     "end_date_raw": ("einddatum", "end date", "end"),
     "assessment": ("evaluatie", "evaluatievorm", "assessment", "type of assessment"),
@@ -262,12 +263,27 @@ def _programme_table(
     )
 
     df = with_normalised(df, "academic_year", "academic_year_raw", "academic_year")
+    # A school's "academic year" is its dates (RUG): the year runs September-August, so a school in
+    # July 2025 belongs to 2024-2025 and one in January 2026 to 2025-2026.
+    dated = normalise("date", df.get_column("academic_year_raw").cast(pl.Utf8)).get_column("value")
+    df = df.with_columns(
+        academic_year=pl.when(dated.is_not_null())
+        .then(dated.dt.year() - (dated.dt.month() < 9).cast(pl.Int32))
+        .otherwise(pl.col("academic_year"))
+    )
     df = with_normalised(df, "credits", "credits_raw", "credits_ects")
     df = with_normalised(df, "level", "level_raw", "eqf_level")
     df = with_normalised(df, "mode", "delivery_mode_raw", "delivery_mode")
     df = with_normalised(df, "fee", "fee_raw", "fee_eur")
     df = with_normalised(df, "date", "start_date_raw", "start_date")
     df = with_normalised(df, "date", "end_date_raw", "end_date")
+    df = with_normalised(df, "date", "period_raw", "period")
+    df = df.with_columns(
+        start_date=pl.coalesce("start_date", "period_start"),
+        end_date=pl.coalesce("end_date", "period_end"),
+        start_date_raw=pl.coalesce("start_date_raw", "period_raw"),
+        end_date_raw=pl.coalesce("end_date_raw", "period_raw"),
+    )
     df = df.with_columns(registry_id=pl.lit(f"{institution_id}:") + pl.col("source_code"))
 
     # Programme-level semester and languages come from its offered course units, in table order.

@@ -17,6 +17,8 @@ EURYDICE_FLANDERS = (
     "micro-credentials are generally 3-20 credits, more than 20 in exceptional cases"
 )
 BE_CREDIT = "University of Antwerp, rules and regulations: 1 study credit = 25-30 hours of study"
+NL_CREDIT = "WHW art. 7.4(1): 60 EC = 1680 hours, so 1 EC = 28 hours (Inspectie van het Onderwijs)"
+NL_PILOT = "Npuls, pilot microcredentials (npuls.nl/pilot-microcredentials): 3-30 EC, aimed at professionals"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,22 @@ RULES: dict[str, Rule] = {
             ("ugent", "uantwerpen"),
             "Flemish micro-credentials are generally at most 20 credits; more is allowed only in exceptional "
             "cases, so this one should be justified.",
+        ),
+        Rule(
+            "netherlands_size_min", "error", "Dutch microcredential too small",
+            "Dutch microcredentials pilot (Npuls)", NL_PILOT, ("rug",),
+            "A Dutch microcredential carries 3 to 30 EC; this one has fewer than 3.",
+        ),
+        Rule(
+            "netherlands_size_max", "error", "Dutch microcredential too large",
+            "Dutch microcredentials pilot (Npuls)", NL_PILOT, ("rug",),
+            "A Dutch microcredential carries 3 to 30 EC; this one has more than 30.",
+        ),
+        Rule(
+            "programme_hours_band", "warning", "Published study hours per credit outside the national band",
+            "National credit definitions", f"{BE_CREDIT}; {NL_CREDIT}", ("*",),
+            "The study hours the page publishes, divided by its credits, fall outside the national band of hours "
+            "per credit (Belgium 25-30, the Netherlands 28). Hours derived by the registry are not checked.",
         ),
         Rule(
             "course_unit_sum",
