@@ -25,9 +25,11 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# Rebuild the bundled Ghent snapshot from the reference catalogue (deterministic; committed output).
+# Rebuild the bundled snapshot (deterministic; the output is committed).
 snapshot: $(STAMP)
 	$(BIN)/python -m scrapers.snapshot.generate_ugent
+	$(BIN)/python -m scrapers.snapshot.generate_uantwerpen
+	$(BIN)/python -m scrapers.snapshot.generate_rug
 
 # Re-resolve the lock file (needs pip-tools; only when dependencies change).
 lock:

@@ -23,8 +23,9 @@ def new_run_id() -> str:
 
 
 # -- refresh ----------------------------------------------------------------------------------------------
-def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=sys.stdout) -> int:
+def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=None) -> int:
     """Harvest -> normalise -> check -> publish, in-process through Dagster. 0 if something was published."""
+    out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
     import dagster as dg
 
@@ -73,7 +74,8 @@ def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=sy
 
 
 # -- parse ------------------------------------------------------------------------------------------------
-def parse_page(spider_name: str, path: Path, url: str, out=sys.stdout) -> int:
+def parse_page(spider_name: str, path: Path, url: str, out=None) -> int:
+    out = sys.stdout if out is None else out
     from scrapy import Request
     from scrapy.http import Response
     from scrapy.responsetypes import responsetypes

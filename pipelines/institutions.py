@@ -71,5 +71,5 @@ INSTITUTIONS: dict[str, Institution] = {
     ),
 }
 
-# Sources with a spider today; the others are declared so the warehouse and rules already know them.
-HARVESTED_SOURCES: tuple[str, ...] = ("ugent",)
+# Sources with a spider (one Dagster partition each).
+HARVESTED_SOURCES: tuple[str, ...] = ("ugent", "uantwerpen", "rug")

@@ -321,10 +321,19 @@ def _programme_table(
         on=["registry_id", "academic_year"],
         how="left",
     )
-    df = with_normalised(df, "semester", "semester_raw", "page_semester")
+    # A summer or winter school says so in its page kind ("Summer schools"), not in a semester field.
     df = df.with_columns(
-        semester=pl.coalesce("page_semester", "units_semester"),
-        semester_raw=pl.coalesce(pl.col("semester_raw"), pl.col("units_semester_raw").replace("", None)),
+        school_kind_raw=pl.when(
+            pl.col("programme_type").str.contains(r"(?i)summer|winter|zomer|winterschool")
+        ).then(pl.col("programme_type"))
+    )
+    df = with_normalised(df, "semester", "semester_raw", "page_semester")
+    df = with_normalised(df, "semester", "school_kind_raw", "school_semester")
+    df = df.with_columns(
+        semester=pl.coalesce("page_semester", "units_semester", "school_semester"),
+        semester_raw=pl.coalesce(
+            pl.col("semester_raw"), pl.col("units_semester_raw").replace("", None), pl.col("school_kind_raw")
+        ),
         languages_raw=pl.coalesce(pl.col("languages_raw"), pl.col("units_languages_raw").replace("", None)),
         course_unit_count=pl.col("course_unit_count").fill_null(0),
     )
@@ -431,11 +440,18 @@ def _course_unit_table(
 ) -> pl.DataFrame:
     sheets = _frame(records, _SHEET_RAW)
     sheets = with_normalised(sheets, "academic_year", "academic_year_raw", "academic_year")
-    # Sheets first, then the programme-table rows of units whose sheet could not be fetched.
-    from_sheets = (
-        sheets.filter(pl.col("code").is_not_null() & pl.col("academic_year").is_not_null())
-        .sort(pl.col("sheet_language") != "nl")
-        .unique(subset=["code", "academic_year"], keep="first", maintain_order=True)
+    # One unit may be described by several pages (UAntwerp: the study-programme specs and the courseInfo
+    # sheet; UGent: a Dutch and an English sheet). Merge them field by field, first non-empty value wins,
+    # Dutch sheets before English ones. Then add the programme-table rows of units without any sheet.
+    keyed = sheets.filter(pl.col("code").is_not_null() & pl.col("academic_year").is_not_null()).sort(
+        pl.col("sheet_language") == "en", maintain_order=True
+    )
+    from_sheets = keyed.group_by("code", "academic_year", maintain_order=True).agg(
+        pl.col(c).filter(pl.col(c).list.len() > 0).first()
+        if isinstance(dtype, pl.List)
+        else pl.col(c).drop_nulls().first()
+        for c, dtype in _SHEET_RAW.items()
+        if c != "code"
     )
     missing = (
         programme_course.join(

@@ -65,23 +65,44 @@ def programme_flags(programme: pl.DataFrame) -> pl.DataFrame:
     for rule_id, too_far, bound in _SIZE_RULES:
         if rule_id in rules:
             limit = pl.col("credits_ects") < bound if too_far == "below" else pl.col("credits_ects") > bound
-            out.append(_flags(programme.filter(limit), rule_id, key="registry_id", field="credits_ects",
-                              value=pl.col("credits_raw"),
-                              detail=pl.lit("Published credits: ") + _number("credits_ects")
-                              + pl.lit(f" ({'minimum' if too_far == 'below' else 'maximum'} {bound:g}).")))
+            out.append(
+                _flags(
+                    programme.filter(limit),
+                    rule_id,
+                    key="registry_id",
+                    field="credits_ects",
+                    value=pl.col("credits_raw"),
+                    detail=pl.lit("Published credits: ")
+                    + _number("credits_ects")
+                    + pl.lit(f" ({'minimum' if too_far == 'below' else 'maximum'} {bound:g})."),
+                )
+            )
     if "programme_hours_band" in rules and "study_hours_derived" in programme.columns:
         inst = INSTITUTIONS[institution]
         ratio = pl.col("study_hours").cast(pl.Float64) / credits.cast(pl.Float64)
         published = programme.filter(
-            ~pl.col("study_hours_derived").fill_null(False) & pl.col("study_hours").is_not_null() & (credits > 0)
+            ~pl.col("study_hours_derived").fill_null(False)
+            & pl.col("study_hours").is_not_null()
+            & (credits > 0)
             & ((ratio < inst.hours_per_credit_min - 1e-9) | (ratio > inst.hours_per_credit_max + 1e-9))
         )
         band = f"{inst.hours_per_credit_min:g}-{inst.hours_per_credit_max:g}"
-        out.append(_flags(published, "programme_hours_band", key="registry_id", field="study_hours",
-                          value=pl.col("study_hours_raw"),
-                          detail=pl.lit("Published: ") + pl.col("study_hours").cast(pl.Utf8) + pl.lit(" hours for ")
-                          + _number("credits_ects") + pl.lit(" credits = ") + ratio.round(1).cast(pl.Utf8)
-                          + pl.lit(f" hours per credit (band {band}).")))
+        out.append(
+            _flags(
+                published,
+                "programme_hours_band",
+                key="registry_id",
+                field="study_hours",
+                value=pl.col("study_hours_raw"),
+                detail=pl.lit("Published: ")
+                + pl.col("study_hours").cast(pl.Utf8)
+                + pl.lit(" hours for ")
+                + _number("credits_ects")
+                + pl.lit(" credits = ")
+                + ratio.round(1).cast(pl.Utf8)
+                + pl.lit(f" hours per credit (band {band})."),
+            )
+        )
     if "credits_present" in rules:
         out.append(
             _flags(

@@ -18,6 +18,8 @@ from typing import Any
 
 SPIDERS = {
     "ugent": "scrapers.spiders.ugent.UGentSpider",
+    "uantwerpen": "scrapers.spiders.uantwerpen.UAntwerpenSpider",
+    "rug": "scrapers.spiders.rug.RugSpider",
 }
 
 

@@ -106,7 +106,8 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
     for r in RULES.values():
         con.execute(
-            "INSERT INTO rule VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rule BY NAME SELECT ? AS rule_id, ? AS severity, ? AS blocking, ? AS title, "
+            "? AS standard, ? AS citation, ? AS applies_to, ? AS record, ? AS explanation",
             [
                 r.rule_id,
                 r.severity,
@@ -115,6 +116,7 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
                 r.standard,
                 r.citation,
                 list(r.applies_to),
+                r.record,
                 r.explanation,
             ],
         )

@@ -147,6 +147,7 @@ CREATE TABLE rule (
     standard        VARCHAR NOT NULL,
     citation        VARCHAR NOT NULL,
     applies_to      VARCHAR[] NOT NULL,
+    record          VARCHAR NOT NULL,        -- what it is checked on: programme, course_unit, harvest
     explanation     VARCHAR NOT NULL
 );
 

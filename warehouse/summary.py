@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 
 
-def print_summary(warehouse: Path, run_id: str, out=sys.stdout) -> None:
+def print_summary(warehouse: Path, run_id: str, out=None) -> None:
+    out = sys.stdout if out is None else out
     if not warehouse.exists():
         print(f"No warehouse has been published yet ({warehouse} does not exist).", file=out)
         return

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ EXTENSIONS = {
     "text/html": ".html",
     "text/plain": ".txt",
     "application/json": ".json",
+    "application/problem+json": ".json",
     "application/xml": ".xml",
     "text/xml": ".xml",
     "application/pdf": ".pdf",
@@ -162,7 +164,10 @@ def merge_manifest(path: Path, host: str, rows: Iterable[ManifestRow]) -> list[M
     merged = sorted([*kept, *rows], key=lambda row: row.url)
     check_rows(merged)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as out:
+    # Written beside and renamed over: a server or test reading the manifest never sees half a file.
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="\n") as out:
         for row in merged:
             out.write(row.to_json() + "\n")
+    os.replace(partial, path)
     return merged

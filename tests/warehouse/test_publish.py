@@ -134,3 +134,24 @@ def test_build_file_is_removed_when_nothing_is_published(landed, tmp_path):
     result = publish(tmp_path, "night1", {"ugent": SourceHarvest("ugent", succeeded=False, reason="x")})
     assert not result.published_any
     assert not (tmp_path / "registry.duckdb").exists()
+
+
+def test_one_source_failing_does_not_stop_the_others(landed, tmp_path):
+    publish(tmp_path, "night1", {"ugent": harvest(landed)})
+    night2 = {
+        "ugent": harvest(replace(landed, run_id="night2")),
+        "rug": SourceHarvest("rug", succeeded=False, reason="crawl finished with 'closespider_timeout'"),
+    }
+    result = publish(tmp_path, "night2", night2)
+    assert result.published_sources == ["ugent"]
+    assert "rug" in result.kept_sources
+    with duckdb.connect(str(tmp_path / "registry.duckdb"), read_only=True) as con:
+        runs = con.execute(
+            "SELECT source, status, published, published_run_id FROM run WHERE run_id = 'night2' ORDER BY 1"
+        ).fetchall()
+        ugent_rows = con.execute("SELECT count(*) FROM programme WHERE institution_id = 'ugent'").fetchone()[
+            0
+        ]
+    # rug had never been published: nothing to keep, and the run log says it failed.
+    assert runs == [("rug", "harvest_failed", False, None), ("ugent", "harvested", True, "night2")]
+    assert ugent_rows == 79
