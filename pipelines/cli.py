@@ -23,7 +23,9 @@ def new_run_id() -> str:
 
 
 # -- refresh ----------------------------------------------------------------------------------------------
-def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=None) -> int:
+def refresh(
+    sources: list[str] | None, live: bool, data_dir: Path | None, out=None, snapshot_url: str | None = None
+) -> int:
     """Harvest -> normalise -> check -> publish, in-process through Dagster. 0 if something was published."""
     out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
@@ -36,7 +38,7 @@ def refresh(sources: list[str] | None, live: bool, data_dir: Path | None, out=No
     from pipelines.defs.warehouse import out_registry__warehouse
     from pipelines.institutions import HARVESTED_SOURCES
 
-    store = RegistryStore(data_dir=str(data_dir or ""), live=live)
+    store = RegistryStore(data_dir=str(data_dir or ""), live=live, snapshot_url=snapshot_url or "")
     store.root.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     tags = {REFRESH_TAG: run_id}
@@ -110,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
+    p.add_argument(
+        "--snapshot-url", default=None, help="crawl a snapshot server already running (serve-snapshot)"
+    )
 
     p = commands.add_parser(
         "parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines"
@@ -129,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "refresh":
-        return refresh(args.sources, args.live, args.data_dir)
+        return refresh(args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url)
     if args.command == "parse":
         from scrapers.crawl import SPIDERS
 

@@ -43,11 +43,13 @@ class CoreTables:
     programme_course: pl.DataFrame
     harvest_issue: pl.DataFrame
     raw: dict[str, list[str]]  # kind -> the landed JSON lines, kept verbatim
+    flag: pl.DataFrame | None = None  # the per-record rule flags, computed once by the core step
 
     def write(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        for name in ("programme", "course_unit", "programme_course", "harvest_issue"):
-            getattr(self, name).write_parquet(directory / f"{name}.parquet")
+        for name in ("programme", "course_unit", "programme_course", "harvest_issue", "flag"):
+            if getattr(self, name) is not None:
+                getattr(self, name).write_parquet(directory / f"{name}.parquet")
         for kind, lines in self.raw.items():
             (directory / f"raw_{kind}.jsonl").write_text(
                 "".join(line + "\n" for line in lines), encoding="utf-8"
@@ -71,6 +73,9 @@ class CoreTables:
                 for n in ("programme", "course_unit", "programme_course", "harvest_issue")
             ),
             raw=raw,
+            flag=pl.read_parquet(directory / "flag.parquet")
+            if (directory / "flag.parquet").exists()
+            else None,
         )
 
 
@@ -120,6 +125,7 @@ _PROGRAMME_RAW = {
     "hours_raw": pl.Utf8,
     "languages_raw": pl.Utf8,
     "semester_raw": pl.Utf8,
+    "page_url": pl.Utf8,
     "info": pl.Object,
     "learning_outcomes": pl.List(pl.Utf8),
     "source_url": pl.Utf8,
@@ -377,7 +383,7 @@ def _programme_table(
     )
     return df.with_columns(
         institution_id=pl.lit(institution_id),
-        url=pl.col("source_url"),
+        url=pl.coalesce("page_url", "source_url"),
         title_language=pl.col("page_language"),
         fetched_at=_timestamp("fetched_at"),
         fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.institutions import INSTITUTIONS
-from quality.rules import RULES, VOLUME_MIN_RATIO
+from quality.rules import FILL_RATE_BASE, FILL_RATE_DROP, FILL_RATE_FIELDS, RULES, VOLUME_MIN_RATIO
 
 FLAG_SCHEMA = {
     "rule_id": pl.Utf8,
@@ -22,15 +22,6 @@ FLAG_SCHEMA = {
     "message": pl.Utf8,
     "url": pl.Utf8,
 }
-
-
-# (rule, which side of the bound breaks it, bound): the national micro-credential size rules.
-_SIZE_RULES = (
-    ("flanders_size_min", "below", 3.0),
-    ("flanders_size_max", "above", 20.0),
-    ("netherlands_size_min", "below", 3.0),
-    ("netherlands_size_max", "above", 30.0),
-)
 
 
 def _flags(
@@ -62,21 +53,20 @@ def programme_flags(programme: pl.DataFrame) -> pl.DataFrame:
     rules = {rid for rid, rule in RULES.items() if rule.applies(institution)}
     out: list[pl.DataFrame] = []
     credits = pl.col("credits_ects")
-    for rule_id, too_far, bound in _SIZE_RULES:
-        if rule_id in rules:
-            limit = pl.col("credits_ects") < bound if too_far == "below" else pl.col("credits_ects") > bound
-            out.append(
-                _flags(
-                    programme.filter(limit),
-                    rule_id,
-                    key="registry_id",
-                    field="credits_ects",
-                    value=pl.col("credits_raw"),
-                    detail=pl.lit("Published credits: ")
-                    + _number("credits_ects")
-                    + pl.lit(f" ({'minimum' if too_far == 'below' else 'maximum'} {bound:g})."),
-                )
+    if "academic_year_plausible" in rules and {"academic_year", "academic_year_raw"} <= set(
+        programme.columns
+    ):
+        # Great Expectations' range check passes nulls; a record with no year at all is flagged here.
+        out.append(
+            _flags(
+                programme.filter(pl.col("academic_year").is_null()),
+                "academic_year_plausible",
+                key="registry_id",
+                field="academic_year",
+                value=pl.col("academic_year_raw"),
+                detail=pl.lit("No academic year could be read."),
             )
+        )
     if "programme_hours_band" in rules and "study_hours_derived" in programme.columns:
         inst = INSTITUTIONS[institution]
         ratio = pl.col("study_hours").cast(pl.Float64) / credits.cast(pl.Float64)
@@ -206,7 +196,126 @@ def volume_check(new_count: int, published_count: int | None) -> tuple[bool, str
     return True, f"{new_count} programmes against {published_count} last published ({ratio:.0%})"
 
 
-def all_flags(
+# Annex I mandatory elements a catalogue entry can carry (learner, issue date and grade belong to an award;
+# issuer country and awarding body come from the institution table and are always known).
+ANNEX_I_ELEMENTS: dict[str, pl.Expr] = {
+    "title": pl.col("title").is_not_null(),
+    "learning_outcomes": pl.col("learning_outcomes").list.len().fill_null(0) > 0,
+    "notional_workload_ects": pl.col("credits_ects").is_not_null(),
+    "level": pl.col("eqf_level").is_not_null(),
+    "type_of_assessment": pl.col("assessment").is_not_null(),
+    "form_of_participation": pl.col("participation_form").is_not_null(),
+    "type_of_quality_assurance": pl.col("quality_assurance").is_not_null(),
+}
+_ANNEX_I_COLUMNS = {
+    "title",
+    "learning_outcomes",
+    "credits_ects",
+    "eqf_level",
+    "assessment",
+    "participation_form",
+    "quality_assurance",
+}
+
+
+def annex_i_flags(programme: pl.DataFrame) -> pl.DataFrame:
+    """One flag per programme per Annex I mandatory element it does not publish."""
+    if programme.is_empty() or not _ANNEX_I_COLUMNS <= set(programme.columns):
+        return pl.DataFrame(schema=FLAG_SCHEMA)
+    parts = [
+        _flags(
+            programme.filter(~present),
+            "annex_i_completeness",
+            key="registry_id",
+            field=element,
+            value=pl.lit(None, pl.Utf8),
+            detail=pl.lit(f"Missing element: {element.replace('_', ' ')}."),
+        )
+        for element, present in ANNEX_I_ELEMENTS.items()
+    ]
+    return pl.concat([p.cast(FLAG_SCHEMA) for p in parts])
+
+
+def expectation_flags(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Flags from the table's Great Expectations suite (one per unexpected row per rule)."""
+    if frame.is_empty():
+        return pl.DataFrame(schema=FLAG_SCHEMA)
+    from quality.expectations import gx_flags
+
+    def flags_of(rows: pl.DataFrame, rule, key: str) -> pl.DataFrame:
+        value = pl.col(rule.value_column).cast(pl.Utf8)
+        detail = pl.lit("Published: ") + value.fill_null("(nothing)")
+        numeric = rule.field in rows.columns and rows.schema[rule.field].is_numeric()
+        if numeric and rule.field != rule.value_column:
+            detail = detail + pl.lit(" (read as ") + _number(rule.field).fill_null("nothing") + pl.lit(")")
+        return _flags(
+            rows, rule.rule_id, key=key, field=rule.field, value=value, detail=detail + pl.lit(".")
+        ).cast(FLAG_SCHEMA)
+
+    found = gx_flags(table, frame, frame.get_column("institution_id")[0], flags_of)
+    return found if found is not None else pl.DataFrame(schema=FLAG_SCHEMA)
+
+
+def record_flags(
     programme: pl.DataFrame, course_unit: pl.DataFrame, harvest_issue: pl.DataFrame
 ) -> pl.DataFrame:
-    return pl.concat([programme_flags(programme), course_unit_flags(course_unit), issue_flags(harvest_issue)])
+    """Every per-record rule of the catalogue over one institution's core tables."""
+    return pl.concat(
+        [
+            expectation_flags("programme", programme),
+            expectation_flags("course_unit", course_unit),
+            programme_flags(programme),
+            annex_i_flags(programme),
+            course_unit_flags(course_unit),
+            issue_flags(harvest_issue),
+        ]
+    )
+
+
+def fill_rates(programme: pl.DataFrame) -> dict[str, float]:
+    """Share of programmes with each watched field filled in."""
+    if programme.is_empty():
+        return {}
+    rates = {}
+    for name in FILL_RATE_FIELDS:
+        column = pl.col(name)
+        filled = (
+            (column.list.len().fill_null(0) > 0)
+            if isinstance(programme.schema[name], pl.List)
+            else column.is_not_null()
+        )
+        rates[name] = float(programme.select(filled.mean()).item())
+    return rates
+
+
+def drift_check(new_rates: dict[str, float], published_rates: dict[str, float] | None) -> tuple[bool, str]:
+    """Blocking: ``(passed, reason)``; fails when a usually filled field becomes mostly empty."""
+    if not published_rates:
+        return True, "no earlier published run to compare fill rates with"
+    collapsed = [
+        f"{name} {published:.0%} -> {new_rates.get(name, 0.0):.0%}"
+        for name, published in published_rates.items()
+        if published >= FILL_RATE_BASE and published - new_rates.get(name, 0.0) > FILL_RATE_DROP
+    ]
+    if collapsed:
+        return False, "fill rate collapsed: " + ", ".join(
+            collapsed
+        ) + "; treated as a broken harvest, previous data kept"
+    return True, "fill rates in line with the last published run"
+
+
+def stability_flags(programme: pl.DataFrame, published: pl.DataFrame | None) -> pl.DataFrame:
+    """Programmes whose page was published under another registry id last time."""
+    if programme.is_empty() or published is None or published.is_empty():
+        return pl.DataFrame(schema=FLAG_SCHEMA)
+    moved = programme.join(
+        published.rename({"registry_id": "previous_id"}), on=["url", "academic_year"]
+    ).filter(pl.col("previous_id") != pl.col("registry_id"))
+    return _flags(
+        moved,
+        "registry_id_stable",
+        key="registry_id",
+        field="registry_id",
+        value=pl.col("previous_id"),
+        detail=pl.lit("Previously published as ") + pl.col("previous_id") + pl.lit("."),
+    ).cast(FLAG_SCHEMA)

@@ -32,6 +32,11 @@ class Rule:
     explanation: str
     blocking: bool = False
     record: str = "programme"  # what the rule is checked on: programme, course_unit, harvest
+    # A column-level rule is a Great Expectations expectation: (class name in great_expectations.expectations,
+    # its arguments; "{domains}" is replaced by the institution's domains as a regex alternation).
+    expectation: tuple[str, dict] | None = None
+    field: str | None = None  # the normalised field the rule reads
+    value_column: str | None = None  # the raw text reported as the offending value
 
     def applies(self, institution_id: str) -> bool:
         return "*" in self.applies_to or institution_id in self.applies_to
@@ -48,6 +53,9 @@ RULES: dict[str, Rule] = {
             EURYDICE_FLANDERS,
             ("ugent", "uantwerpen"),
             "A Flemish micro-credential carries at least 3 credits; this one has fewer.",
+            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "min_value": 3}),
+            field="credits_ects",
+            value_column="credits_raw",
         ),
         Rule(
             "flanders_size_max",
@@ -58,6 +66,9 @@ RULES: dict[str, Rule] = {
             ("ugent", "uantwerpen"),
             "Flemish micro-credentials are generally at most 20 credits; more is allowed only in exceptional "
             "cases, so this one should be justified.",
+            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "max_value": 20}),
+            field="credits_ects",
+            value_column="credits_raw",
         ),
         Rule(
             "netherlands_size_min",
@@ -67,6 +78,9 @@ RULES: dict[str, Rule] = {
             NL_PILOT,
             ("rug",),
             "A Dutch microcredential carries 3 to 30 EC; this one has fewer than 3.",
+            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "min_value": 3}),
+            field="credits_ects",
+            value_column="credits_raw",
         ),
         Rule(
             "netherlands_size_max",
@@ -76,6 +90,9 @@ RULES: dict[str, Rule] = {
             NL_PILOT,
             ("rug",),
             "A Dutch microcredential carries 3 to 30 EC; this one has more than 30.",
+            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "max_value": 30}),
+            field="credits_ects",
+            value_column="credits_raw",
         ),
         Rule(
             "programme_hours_band",
@@ -140,8 +157,141 @@ RULES: dict[str, Rule] = {
             "changed its layout, not that programmes were withdrawn, so the previous data is kept.",
             blocking=True,
         ),
+        Rule(
+            "annex_i_completeness",
+            "warning",
+            "EU Annex I mandatory element missing",
+            "EU Council Recommendation on micro-credentials, Annex I (mandatory elements)",
+            EU_RECOMMENDATION,
+            ("*",),
+            "A micro-credential's description must give each mandatory element of Annex I (title, issuer "
+            "country, awarding body, learning outcomes, notional workload in ECTS, level, type of assessment, "
+            "form of participation, type of quality assurance); this one does not publish the element named.",
+        ),
+        Rule(
+            "language_iso",
+            "error",
+            "Language not an ISO 639-1 language",
+            "Registry vocabulary: languages as ISO 639-1 codes",
+            "ISO 639-1:2002 Codes for the representation of names of languages",
+            ("*",),
+            "The language of instruction could not be read as ISO 639-1 languages; the registry cannot say in "
+            "which language this is taught.",
+            expectation=(
+                "ExpectColumnValuesToNotBeInSet",
+                {"column": "languages_reason", "value_set": ["unknown_language"]},
+            ),
+            field="languages",
+            value_column="languages_raw",
+        ),
+        Rule(
+            "course_language_iso",
+            "error",
+            "Course unit language not an ISO 639-1 language",
+            "Registry vocabulary: languages as ISO 639-1 codes",
+            "ISO 639-1:2002 Codes for the representation of names of languages",
+            ("*",),
+            "The course unit's language of instruction could not be read as ISO 639-1 languages.",
+            record="course_unit",
+            expectation=(
+                "ExpectColumnValuesToNotBeInSet",
+                {"column": "languages_reason", "value_set": ["unknown_language"]},
+            ),
+            field="languages",
+            value_column="languages_raw",
+        ),
+        Rule(
+            "semester_parses",
+            "warning",
+            "Semester not readable",
+            "Registry vocabulary: semester S1, S2, YEAR, SUMMER, WINTER",
+            "DESIGN §4 vocabularies",
+            ("*",),
+            "The page gives a teaching period the registry cannot place in a semester, a year or a school season.",
+            expectation=(
+                "ExpectColumnValuesToNotBeInSet",
+                {
+                    "column": "semester_reason",
+                    "value_set": ["unparseable", "ambiguous", "mixed_or_unparseable"],
+                },
+            ),
+            field="semester",
+            value_column="semester_raw",
+        ),
+        Rule(
+            "academic_year_plausible",
+            "error",
+            "Academic year missing or implausible",
+            "Registry vocabulary: academic year as its start year",
+            "DESIGN §4 vocabularies",
+            ("*",),
+            "The academic year could not be read, or is outside 2000-2100; the record cannot be placed in time.",
+            expectation=(
+                "ExpectColumnValuesToBeBetween",
+                {"column": "academic_year", "min_value": 2000, "max_value": 2100},
+            ),
+            field="academic_year",
+            value_column="academic_year_raw",
+        ),
+        Rule(
+            "registry_id_unique",
+            "error",
+            "Two records share one registry id",
+            "Registry identity: one record per micro-credential per academic year",
+            "DESIGN §5 Identity; Credential Engine duplicate-CTID issues (CredentialRegistry #428, #674)",
+            ("*",),
+            "Two pages of the institution give the same micro-credential code for the same academic year; the "
+            "registry keeps the first and flags both, so the institution can say which is right.",
+            expectation=(
+                "ExpectCompoundColumnsToBeUnique",
+                {"column_list": ["registry_id", "academic_year"]},
+            ),
+            field="registry_id",
+            value_column="url",
+        ),
+        Rule(
+            "url_own_domain",
+            "error",
+            "Page not on the institution's own domain",
+            "Registry identity: records come from the awarding institution",
+            "DESIGN §5 Identity; EU Annex II principle 'Authentic'",
+            ("*",),
+            "The micro-credential's page is not on the institution's own web domain, so the registry cannot "
+            "vouch that the awarding body publishes it.",
+            expectation=(
+                "ExpectColumnValuesToMatchRegex",
+                {"column": "url", "regex": r"^https?://(?:[a-z0-9-]+\.)*(?:{domains})(?:/|$|\?)"},
+            ),
+            field="url",
+            value_column="url",
+        ),
+        Rule(
+            "registry_id_stable",
+            "warning",
+            "Registry id changed since the last published run",
+            "Registry identity: stable ids across runs",
+            "DESIGN §5 Identity; Credential Engine lineage (CredentialRegistry #145)",
+            ("*",),
+            "The same page was published under another registry id last time; links and history that use the "
+            "old id no longer find this micro-credential.",
+        ),
+        Rule(
+            "fill_rate_drift",
+            "error",
+            "Field fill rate collapsed against the last published run",
+            "Registry volume/drift check",
+            "DESIGN §5 Volume/drift (blocking)",
+            ("*",),
+            "A field that most records had in the last published run is now mostly empty. That usually means the "
+            "site changed its layout, so this harvest is not published and the previous data is kept.",
+            blocking=True,
+        ),
     )
 }
 
 # A harvest with fewer than this share of the last published programme count is not published.
 VOLUME_MIN_RATIO = 0.5
+# A field filled in at least FILL_RATE_BASE of last published records may not drop by more than FILL_RATE_DROP.
+FILL_RATE_FIELDS = ("title", "credits_ects", "languages", "semester", "learning_outcomes")
+FILL_RATE_BASE = 0.5
+FILL_RATE_DROP = 0.3

@@ -41,6 +41,8 @@ class ProgrammeItem(Provenance):
     semester_raw: str | None = None
     listing_title: str | None = None
     listing_url: str | None = None
+    # The programme's public page when it is not the page fetched (an offer listed but hosted elsewhere).
+    page_url: str | None = None
     page_language: str | None = None
     # Label -> raw text of the "practical information" block (level, mode, fee, dates, assessment, ...).
     info: dict[str, str] = field(default_factory=dict)

@@ -66,14 +66,35 @@ def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / "registry.duckdb"
 
 
-def published_programme_counts(data_dir: Path) -> dict[str, int]:
-    """Programmes per institution in the published warehouse (for the blocking volume check)."""
+def published_programmes(data_dir: Path, source: str) -> pl.DataFrame | None:
+    """The source's programmes in the published warehouse (for drift and id-stability checks)."""
     path = warehouse_path(data_dir)
     if not path.exists():
-        return {}
+        return None
     with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute("SELECT institution_id, count(*) FROM programme GROUP BY 1").fetchall()
-    return dict(rows)
+        table = con.sql(
+            "SELECT registry_id, academic_year, url, title, credits_ects, languages, semester, learning_outcomes "
+            "FROM programme WHERE institution_id = ?",
+            params=[source],
+        ).to_arrow_table()
+    return pl.from_arrow(table)
+
+
+def blocking_checks(core: CoreTables, data_dir: Path) -> tuple[bool, str, str | None]:
+    """The blocking rules for a harvest against the published warehouse: ``(passed, reason, rule broken)``."""
+    published = published_programmes(data_dir, core.institution_id)
+    previous = None if published is None or published.is_empty() else published
+    volume_ok, volume = checks.volume_check(
+        core.programme.height, previous.height if previous is not None else None
+    )
+    drift_ok, drift = checks.drift_check(
+        checks.fill_rates(core.programme), checks.fill_rates(previous) if previous is not None else None
+    )
+    if not volume_ok:
+        return False, volume, "volume_drop"
+    if not drift_ok:
+        return False, drift, "fill_rate_drift"
+    return True, f"{volume}; {drift}", None
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -123,11 +144,20 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) -> int:
-    flags = checks.all_flags(core.programme, core.course_unit, core.harvest_issue).with_columns(
-        run_id=pl.lit(run_id)
+    flags = core.flag
+    if flags is None:
+        flags = checks.record_flags(core.programme, core.course_unit, core.harvest_issue)
+    flags = flags.with_columns(run_id=pl.lit(run_id))
+    # One row per registry id and year (the registry_id_unique rule has flagged every duplicate; the raw
+    # records of all of them stay in raw_programme). Rows without an academic year cannot be placed in
+    # time: they are flagged by academic_year_plausible and kept in raw_programme only.
+    programme = core.programme.filter(pl.col("academic_year").is_not_null()).unique(
+        subset=["registry_id", "academic_year"], keep="first", maintain_order=True
     )
-    for table in ("programme", "course_unit", "programme_course", "harvest_issue"):
-        _insert_frame(con, table, getattr(core, table))
+    _insert_frame(con, "programme", programme)
+    _insert_frame(con, "course_unit", core.course_unit.filter(pl.col("academic_year").is_not_null()))
+    _insert_frame(con, "programme_course", core.programme_course)
+    _insert_frame(con, "harvest_issue", core.harvest_issue)
     _insert_frame(con, "flag", flags)
     for kind, table in (
         ("programme", "raw_programme"),
@@ -239,7 +269,12 @@ def publish(
         stale.unlink(missing_ok=True)
     now = datetime.now(UTC)
     result = PublishResult(warehouse=target, run_id=run_id)
-    previous_counts = published_programme_counts(data_dir)
+    # Decided before the build file attaches the published one (one handle on it at a time).
+    decisions = {
+        source: blocking_checks(harvest.core, data_dir)
+        for source, harvest in harvests.items()
+        if harvest.succeeded and harvest.core is not None
+    }
 
     con = duckdb.connect(str(build))
     try:
@@ -261,14 +296,14 @@ def publish(
             if harvest.succeeded and harvest.core is not None:
                 programmes = harvest.core.programme.height
                 course_units = harvest.core.course_unit.height
-                passed, volume_reason = checks.volume_check(programmes, previous_counts.get(source))
+                passed, check_reason, broken = decisions[source]
                 if passed:
                     _load_source(con, harvest.core, run_id)
                     _update_history(con, source, run_id, now, has_prev)
-                    published, reason, published_run = True, f"published: {volume_reason}", run_id
+                    published, reason, published_run = True, f"published: {check_reason}", run_id
                 else:
-                    status, reason = "blocked", f"not published: {volume_reason}"
-                    rule = RULES["volume_drop"]
+                    status, reason = "blocked", f"not published: {check_reason}"
+                    rule = RULES[broken]
                     con.execute(
                         "INSERT INTO flag VALUES (?, ?, ?, ?, ?, NULL, 'programme_count', ?, ?, NULL)",
                         [
@@ -278,7 +313,7 @@ def publish(
                             source,
                             source,
                             str(programmes),
-                            f"{rule.explanation} {volume_reason[0].upper()}{volume_reason[1:]}.",
+                            f"{rule.explanation} {check_reason[0].upper()}{check_reason[1:]}.",
                         ],
                     )
             else:

@@ -31,6 +31,9 @@ def print_summary(warehouse: Path, run_id: str, out=None) -> None:
             SELECT institution_id, string_agg(academic_year || ': ' || n, ', ' ORDER BY academic_year)
             FROM (SELECT institution_id, academic_year, count(*) AS n FROM programme GROUP BY ALL) GROUP BY 1""").fetchall()
     print(f"\nWarehouse: {warehouse}", file=out)
+    report = warehouse.parent / "quality_report.html"
+    if report.exists():
+        print(f"Quality report: {report}", file=out)
     print(f"Run {run_id}:", file=out)
     for source, status, published, reason, pages, not_modified, errors in runs:
         print(

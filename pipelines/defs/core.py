@@ -14,7 +14,7 @@ from pipelines.defs.resources import RegistryStore
 from pipelines.transform import build_core_tables
 from quality import checks
 from quality.rules import RULES
-from warehouse.publish import published_programme_counts
+from warehouse.publish import blocking_checks, published_programmes
 
 PROGRAMME = dg.AssetKey("core_registry__programme")
 COURSE_UNIT = dg.AssetKey("core_registry__course_unit")
@@ -34,20 +34,23 @@ CHECK_SPECS = [
 
 
 def check_results(
-    flags: pl.DataFrame, checked: dict[str, int], volume: tuple[bool, str]
+    flags: pl.DataFrame, checked: dict[str, int], blocking: tuple[bool, str, str | None]
 ) -> list[dg.AssetCheckResult]:
-    """One result per catalogue rule: passed when no record broke it, with counts and examples."""
+    """One result per catalogue rule: passed when no record broke it, with counts and examples.
+
+    The blocking rules (volume, fill-rate drift) are judged on the whole harvest, by ``blocking``.
+    """
     counts = dict(flags.group_by("rule_id").len().iter_rows()) if not flags.is_empty() else {}
     results = []
     for spec in CHECK_SPECS:
         rule = RULES[spec.name]
-        if rule.rule_id == "volume_drop":
-            passed, reason = volume
+        if rule.blocking:
+            passed, reason, broken = blocking
             results.append(
                 dg.AssetCheckResult(
                     asset_key=spec.asset_key,
                     check_name=spec.name,
-                    passed=passed,
+                    passed=passed or broken != rule.rule_id,
                     severity=dg.AssetCheckSeverity.ERROR,
                     metadata={"reason": reason},
                 )
@@ -55,6 +58,7 @@ def check_results(
             continue
         failing = int(counts.get(rule.rule_id, 0))
         examples = flags.filter(pl.col("rule_id") == rule.rule_id).head(5)
+        listing = "\n".join(f"- `{k}`: {m}" for k, m in examples.select("record_key", "message").iter_rows())
         results.append(
             dg.AssetCheckResult(
                 asset_key=spec.asset_key,
@@ -66,12 +70,7 @@ def check_results(
                 metadata={
                     "failing_records": failing,
                     "checked_records": checked[rule.record],
-                    "examples": dg.MetadataValue.md(
-                        "\n".join(
-                            f"- `{k}`: {m}" for k, m in examples.select("record_key", "message").iter_rows()
-                        )
-                        or "none"
-                    ),
+                    "examples": dg.MetadataValue.md(listing or "none"),
                 },
             )
         )
@@ -112,17 +111,22 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     if not outcome or not outcome.get("succeeded"):
         raise dg.Failure(description=f"no complete harvest of {source} in run {run_id}")
     core = build_core_tables(source, store.landing_dir(run_id, source), run_id)
+    published = published_programmes(store.root, source)
+    # Every per-record rule is computed once, here, and staged with the tables it concerns.
+    core.flag = pl.concat(
+        [
+            checks.record_flags(core.programme, core.course_unit, core.harvest_issue),
+            checks.stability_flags(core.programme, published),
+        ]
+    )
     core.write(store.staging_dir(source, run_id))
     store.mark_staged(source, run_id)
-
-    flags = checks.all_flags(core.programme, core.course_unit, core.harvest_issue)
-    volume = checks.volume_check(core.programme.height, published_programme_counts(store.root).get(source))
+    blocking = blocking_checks(core, store.root)
     for key, frame in (
         (PROGRAMME, core.programme),
         (COURSE_UNIT, core.course_unit),
         (PROGRAMME_COURSE, core.programme_course),
     ):
         yield dg.MaterializeResult(asset_key=key, metadata={"rows": frame.height, "run_id": run_id})
-    yield from check_results(
-        flags, {"programme": core.programme.height, "course_unit": core.course_unit.height}, volume
-    )
+    checked = {"programme": core.programme.height, "course_unit": core.course_unit.height}
+    yield from check_results(core.flag, checked, blocking)

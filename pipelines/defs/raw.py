@@ -12,10 +12,13 @@ from scrapers.crawl import run_crawl
 
 
 @contextlib.contextmanager
-def crawl_target(live: bool):
+def crawl_target(live: bool, snapshot_url: str = ""):
     """Yields the snapshot server's loopback URL for offline crawls, or ``None`` for the live sites."""
     if live:
         yield None
+        return
+    if snapshot_url:
+        yield snapshot_url
         return
     from scrapers.snapshot.server import SnapshotServer
 
@@ -35,7 +38,7 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
     run_id = refresh_id(context)
     landing = store.landing_dir(run_id, source)
     started = datetime.now(UTC)
-    with crawl_target(store.live) as snapshot_url:
+    with crawl_target(store.live, store.snapshot_url) as snapshot_url:
         result = run_crawl(
             source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source)
         )

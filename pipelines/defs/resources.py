@@ -22,6 +22,7 @@ class RegistryStore(dg.ConfigurableResource):
 
     data_dir: str = ""
     live: bool = False
+    snapshot_url: str = ""  # a snapshot server already running (tests, `microcred serve-snapshot`)
 
     @property
     def root(self) -> Path:

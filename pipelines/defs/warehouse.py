@@ -9,6 +9,7 @@ from pipelines.defs.partitions import refresh_id
 from pipelines.defs.resources import RegistryStore
 from pipelines.institutions import HARVESTED_SOURCES
 from pipelines.transform import CoreTables
+from quality.report import write_report
 from warehouse.publish import SourceHarvest, publish
 
 
@@ -18,8 +19,7 @@ def collect_harvests(store: RegistryStore, run_id: str) -> dict[str, SourceHarve
     for source in HARVESTED_SOURCES:
         outcome = store.harvest_outcome(run_id, source)
         if outcome is None:
-            harvests[source] = SourceHarvest(source, succeeded=False, reason="no harvest in this run")
-            continue
+            continue  # not attempted in this run (e.g. `refresh --source`): its published rows stay as they are
         staged = store.staged_run(source) == run_id
         core = CoreTables.read(store.staging_dir(source, run_id)) if staged else None
         succeeded = bool(outcome.get("succeeded")) and core is not None
@@ -56,6 +56,10 @@ def collect_harvests(store: RegistryStore, run_id: str) -> dict[str, SourceHarve
 def out_registry__warehouse(context: dg.AssetExecutionContext, store: RegistryStore) -> dg.MaterializeResult:
     run_id = refresh_id(context)
     result = publish(store.root, run_id, collect_harvests(store, run_id), live=store.live)
+    if result.warehouse.exists():
+        # The data stewards' report is rewritten beside whatever warehouse is now published.
+        report = write_report(result.warehouse)
+        context.log.info(f"quality report: {report}")
     metadata = {
         "warehouse": str(result.warehouse),
         "published_sources": ", ".join(result.published_sources) or "none",

@@ -73,6 +73,13 @@ def academic_year(year: int) -> str:
 # URLs
 
 
+# Planted: a microcredential listed on the overview whose page is on a third-party site (authored).
+OFFSITE_OFFER = (
+    "https://www.summerschoolsineurope.eu/course/water-governance-in-practice-groningen",
+    "Water Governance in Practice",
+)
+
+
 def school_url(slug: str, language: str = "en") -> str:
     """`…/summer-winter-schools/{slug}/?lang=en`; the Dutch page is the same URL without the query."""
     return f"{SCHOOLS_URL}/{slug}/" + ("?lang=en" if language == "en" else "")
@@ -1213,6 +1220,14 @@ def overview_block() -> str:
         f"({school.kind} school)</li>\n"
         for school in SCHOOLS
         if school.listed
+    )
+    # Planted (see README): the same school listed again by its Dutch page (one registry id, two records),
+    # and a microcredential whose page is hosted off the university's domains.
+    schools += (
+        f'<li><a href="{escape(school_url("energy-transition-in-practice", "nl"))}">Energietransitie in de '
+        "praktijk</a> (summer school, Nederlandstalige pagina)</li>\n"
+        f'<li><a href="{escape(OFFSITE_OFFER[0])}">{escape(OFFSITE_OFFER[1])}</a> '
+        "(summer school, hosted by a partner)</li>\n"
     )
     listed = [course for course in COURSES if course.listed_as]
     courses = [

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -86,6 +87,11 @@ class RegistrySpider(scrapy.Spider):
 
     def parse_unrouted(self, response: Response) -> Iterator[Any]:
         yield self.issue(response, page_kind="unknown", reason="unrouted_url", detail=response.url)
+
+    def own_domain(self, url: str) -> bool:
+        """Whether ``url`` is on one of the institution's own domains (the only ones a spider follows)."""
+        host = urlsplit(url).hostname or ""
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
     # -- provenance and issues -----------------------------------------------------------------------
     def provenance(self, response: Response) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from scrapy.http import Response, TextResponse
 
@@ -216,6 +217,22 @@ class RugSpider(RegistrySpider):
             elif school_slug(href) and not href.split("?", 1)[0].rstrip("/").endswith("apply-now"):
                 found += 1
                 yield self.request(href, meta={"listing": listing})
+            elif link.xpath("ancestor::*[@id='microcredentials-offered']") and not self.own_domain(href):
+                # An offer hosted elsewhere is not followed (politeness: own domains only), but it is on the
+                # university's list, so it is recorded from the listing rather than silently dropped.
+                found += 1
+                yield ProgrammeItem(
+                    source_code=urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1] or None,
+                    title=listing["listing_title"],
+                    # The list's own heading names the year ("Microcredentials offered in 2025-2026").
+                    academic_year_raw=clean_text(
+                        link.xpath("ancestor::*[@id='microcredentials-offered']//h2[1]//text()").getall()
+                    ),
+                    page_url=href,
+                    page_language="en",
+                    **listing,
+                    **self.provenance(response),
+                )
         if not found:
             yield self.issue(response, page_kind="overview", reason="no_microcredential_links")
 

@@ -67,14 +67,21 @@ def test_start_urls_are_the_overview_and_each_years_faculty_catalogue():
 
 
 def test_overview_requests_every_school_and_the_api_record_of_every_course():
-    requests = run(OVERVIEW)
-    assert requests and all(isinstance(r, Request) for r in requests)
+    results = run(OVERVIEW)
+    requests = [r for r in results if isinstance(r, Request)]
+    # The offer hosted off the university's domains is recorded from the listing, never requested.
+    [offsite] = [r for r in results if not isinstance(r, Request)]
+    assert isinstance(offsite, ProgrammeItem)
+    assert offsite.page_url.startswith("https://www.summerschoolsineurope.eu/")
+    assert offsite.source_url == OVERVIEW and offsite.title == "Water Governance in Practice"
     urls = [r.url for r in requests]
-    assert len(urls) == len(set(urls)) == 17
+    assert len(urls) == len(set(urls)) == 18
     schools = {u for u in urls if u.startswith(SCHOOLS)}
     courses = {u for u in urls if u.startswith(API)}
-    assert len(schools) == 8 and all(u.endswith("/?lang=en") for u in schools)
-    assert f"{SCHOOLS}/energy-transition-in-practice/" not in urls  # the Dutch page is not linked
+    # 8 English school pages, and the planted second listing of one school by its Dutch page.
+    assert len(schools) == 9 and {u for u in schools if not u.endswith("/?lang=en")} == {
+        f"{SCHOOLS}/energy-transition-in-practice/"
+    }
     assert len(courses) == 9 and all("/catalog/" not in u for u in courses)
     assert f"{API}/2025-2026/course/WMMB015-05" in courses  # linked as /current/
     assert f"{API}/2025-2026/course/EBM931B05" in courses  # the record that answers 404
@@ -339,7 +346,7 @@ def test_every_snapshot_page_parses_and_only_the_missing_course_is_an_issue():
             if isinstance(result, HarvestIssue):
                 issues.append(result.source_url)
     assert issues == [f"{API}/2025-2026/course/EBM931B05"]
-    assert kinds["ProgrammeItem"] >= 17 and kinds["CourseUnitItem"] >= 11
+    assert kinds["ProgrammeItem"] >= 19 and kinds["CourseUnitItem"] >= 11
 
 
 @pytest.mark.slow
@@ -364,7 +371,9 @@ def test_crawl_of_the_snapshot(snapshot_server, tmp_path: Path):
         ]
 
     programmes = landed("programme")
-    assert len(programmes) == 17  # 8 schools, 8 Ocasys courses, 1 scheme programme
+    # 8 schools + the Dutch page of one of them (planted duplicate id), 8 Ocasys courses, 1 scheme
+    # programme, and the offer hosted off the university's domains (planted, recorded from the listing).
+    assert len(programmes) == 19
     assert all(
         p["source_url"].startswith(("https://www.rug.nl/", "https://ocasys.rug.nl/")) for p in programmes
     )
