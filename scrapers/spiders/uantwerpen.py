@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from lxml import etree
 from parsel import Selector
-from scrapy.http import Response
+from scrapy.exceptions import NotSupported
+from scrapy.http import Response, TextResponse
 
 from scrapers.items import CourseUnitItem, ProgrammeCourseItem, ProgrammeItem
-from scrapers.spiders.base import RegistrySpider, clean_text, page_meta
+from scrapers.spiders.base import RegistrySpider, clean_text, page_meta, page_tree
 
 HOST = "https://www.uantwerpen.be"
 LANDING_URLS = (
@@ -85,7 +88,72 @@ _PROGRAMME_FIELDS = frozenset(
 
 
 def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    # The plain contains() is a cheap pre-filter (as cssselect writes it); the second test decides.
+    return f"contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _xpath(expression: str) -> etree.XPath:
+    # No EXSLT regular expressions are used: leaving them unregistered halves the cost of a call.
+    return etree.XPath(expression, regexp=False, smart_strings=False)
+
+
+# Pages are read on the lxml tree the response already parsed, with XPath compiled once here: one parse per
+# page and no selector objects per query. The CSS selectors the callbacks used before are kept as XPath in
+# cssselect's own translation (``descendant-or-self::`` where a selector was applied to an element), except
+# where a comment says how a scan of every div is made cheaper for the same elements in the same order.
+_X_LANDING_LINKS = _xpath("//main//a[@href] | //div[contains(@class, 'managedContent')]//a[@href]")
+_X_PRECEDING_H3 = _xpath("preceding::h3[1]")
+_X_CARDS_E4C = _xpath(f"descendant-or-self::section[{_has_class('courseItem')}]/a[@href]")
+_X_CARD_HEADING_TEXT = _xpath(
+    "descendant-or-self::h3/descendant-or-self::text() | descendant-or-self::h2/descendant-or-self::text()"
+)
+_X_CARDS_ANALYZER = _xpath(f"//*[{_has_class('listCourses')}]//a[{_has_class('wrap')}][@href]")
+_X_VALUES = _xpath(f".//div[{_has_class('value')}]")
+_X_LI = _xpath("descendant-or-self::li")
+_X_P = _xpath("descendant-or-self::p")
+_X_A = _xpath("descendant-or-self::a")
+# ``//div[starts-with(normalize-space(@class), 'study-programme')]``: libxml2 tests a class attribute node
+# (``@class[…]/..``) about a third faster than an element whose predicate must step to its attribute.
+_X_PANES = _xpath(
+    "//div/@class[contains(., 'study-programme')][starts-with(normalize-space(.), 'study-programme')]/.."
+)
+_X_COURSES = _xpath(f"descendant-or-self::section[{_has_class('course')}]")
+_X_PANE_YEAR = _xpath(f"./h3[{_has_class('heading')}][1]")
+_X_COURSE_LINK = _xpath("descendant-or-self::h5/descendant::a")
+_X_COURSE_LINK_HREF = _xpath("descendant-or-self::h5/descendant::a/@href")
+_X_HEADER_LINK = _xpath("descendant-or-self::header/descendant::a")
+_X_SHEET_HEADING = _xpath(
+    f"descendant-or-self::header/descendant::h2 | descendant-or-self::h2[{_has_class('heading')}]"
+    " | descendant-or-self::h1"
+)
+_X_SUMMARIES = _xpath("//summary")
+_X_NEXT = _xpath("following-sibling::*[1]")
+_X_ACADEMIC_YEAR_TEXT = _xpath(
+    f"descendant-or-self::*[{_has_class('academicYear')}]/descendant-or-self::text()"
+)
+_NAV_SECTION = f"descendant-or-self::nav[{_has_class('navSection')}]/descendant::a"
+_X_NAV_HREFS = _xpath(f"{_NAV_SECTION}/@href")
+_X_NAV_LINKS = _xpath(f"{_NAV_SECTION}[@href]")
+_X_TITLE_TEXT = _xpath(f"descendant-or-self::span[{_has_class('main')}]/descendant-or-self::text()")
+_X_H1_TEXT = _xpath("descendant-or-self::h1/descendant-or-self::text()")
+# ``div.managedContent li`` on the page root. Only a div that holds a list item can give one, so the class
+# test is made on the ancestors of the page's list items (a few dozen) rather than on every div (a thousand).
+_MANAGED_ITEMS = f"(//li/ancestor::div)[{_has_class('managedContent')}]/descendant::li"
+_X_MANAGED_LINKS = _xpath(f"{_MANAGED_ITEMS}/descendant::a")
+_X_MANAGED_ITEMS = _xpath(_MANAGED_ITEMS)
+_X_INFO_ROWS = _xpath(f"(//tr/ancestor::div)[{_has_class('managedContent')}]/descendant::tr[th and td]")
+_X_FIRST_TH = _xpath("./th[1]")
+_X_FIRST_TD = _xpath("./td[1]")
+_X_TEXT = _xpath(".//text()")
+# Candidates for ``.//div[spec]``: every div whose class merely contains "spec"; ``_spec_kind`` decides.
+_X_SPECS = _xpath("descendant::div/@class[contains(., 'spec')]/..")
+# A spec's ``./div[value]`` (sibling divs, so their texts in document order are each one's texts in turn).
+_SPEC_VALUES = f"./div[{_has_class('value')}]"
+_X_SPEC_TEXT = _xpath(f"{_SPEC_VALUES}/descendant::text()")
+_X_SPEC_ITEMS = _xpath(f"{_SPEC_VALUES}/descendant-or-self::li")
+# The spec classes an item reads; any other is only noted (the first of a class is the one kept).
+_SPEC_FIELDS = frozenset({"guideNr", "points", "tax", "hours", "language", "semester", "teachers"})
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
 def programme_slug(url: str) -> str | None:
@@ -108,8 +176,53 @@ def course_sheet_url(href: str) -> str:
     return COURSE_INFO + href[href.index("?") :] if "?" in href else COURSE_INFO + "?" + href
 
 
-def _text(selection) -> str | None:
-    return clean_text(selection.xpath(".//text()").getall())
+def _strings(element) -> list[str]:
+    """The element's ``.//text()`` (what the selectors gave): its text nodes, in document order.
+
+    A leaf, or an element whose one child is a leaf (``<li><a>…</a></li>``, ``6 <span>credits</span>``), is
+    read directly, which costs less than an XPath call: its text, the child's (not a comment's), the tail.
+    """
+    count = len(element)
+    if count == 0:
+        return [element.text] if element.text else []
+    if count == 1:
+        child = element[0]
+        if not len(child):
+            strings = [element.text] if element.text else []
+            if (
+                isinstance(child.tag, str) and child.text
+            ):  # a comment's or processing instruction's is no text
+                strings.append(child.text)
+            if child.tail:
+                strings.append(child.tail)
+            return strings
+    return _X_TEXT(element)
+
+
+def _text(element) -> str | None:
+    return None if element is None else clean_text(_strings(element))
+
+
+def _texts(elements) -> str | None:
+    """``clean_text`` of the text of every element in turn, as a selector list's ``.//text()`` gives it."""
+    return clean_text([text for element in elements for text in _strings(element)])
+
+
+def _entries(query: etree.XPath, elements) -> list[str]:
+    """The non-empty text of every match of ``query`` under each of ``elements`` (list items, paragraphs)."""
+    return [text for element in elements for match in query(element) if (text := _text(match))]
+
+
+@lru_cache(maxsize=1024)
+def _spec_kind(classes: str) -> str | None:
+    """The class that names a ``div.spec`` (its first other than "spec"), or None for a div that is no spec.
+
+    Whether it is one is ``_has_class("spec")`` made in Python (XPath's normalize-space() splits on XML white
+    space only), once per distinct class attribute: a page repeats the same few.
+    """
+    if "spec" not in classes.translate(_XML_SPACE).split(" "):
+        return None
+    return next((name for name in classes.split() if name != "spec"), None)
 
 
 def _is_micro_credential(*texts: str | None) -> bool:
@@ -140,8 +253,8 @@ class UAntwerpenSpider(RegistrySpider):
     # -- landing and listing --------------------------------------------------------------------------
     def parse_landing(self, response: Response) -> Iterator[Any]:
         followed = 0
-        for link in response.xpath("//main//a[@href] | //div[contains(@class, 'managedContent')]//a[@href]"):
-            url = response.urljoin(link.attrib["href"])
+        for link in _X_LANDING_LINKS(self._tree(response)):
+            url = response.urljoin(link.get("href"))
             callback = getattr(self.callback_for(url), "__name__", "")
             if callback == "parse_listing":
                 yield self.request(url)
@@ -149,7 +262,7 @@ class UAntwerpenSpider(RegistrySpider):
                 card = {
                     "listing_title": _text(link),
                     "listing_url": response.url,
-                    "programme_type": clean_text(link.xpath("preceding::h3[1]//text()").getall()),
+                    "programme_type": _text(next(iter(_X_PRECEDING_H3(link)), None)),
                 }
                 yield self.request(url, meta={"card": card})
             else:
@@ -159,18 +272,17 @@ class UAntwerpenSpider(RegistrySpider):
             yield self.issue(response, page_kind="landing", reason="no_listing_link")
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        root = self._tree(response)
         cards = []
         # Older vintage (E4C): section.courseItem > a; the card's tags are list items.
-        for card in response.css("section.courseItem > a[href]"):
-            title = clean_text(card.css("h3 ::text, h2 ::text").getall()) or _text(card)
-            kinds = [t for li in card.css("li") if (t := _text(li))]
-            cards.append((card.attrib["href"], title, kinds))
+        for card in _X_CARDS_E4C(root):
+            title = clean_text(_X_CARD_HEADING_TEXT(card)) or _text(card)
+            cards.append((card.get("href"), title, _entries(_X_LI, [card])))
         # Newer vintage (ANALYZER): .listCourses a.wrap; the second div.value lists the degree types.
-        for card in response.xpath(f"//*[{_has_class('listCourses')}]//a[{_has_class('wrap')}][@href]"):
-            values = card.xpath(f".//div[{_has_class('value')}]")
+        for card in _X_CARDS_ANALYZER(root):
+            values = _X_VALUES(card)
             title = _text(values[0]) if values else _text(card)
-            kinds = [t for li in values[1].css("li") if (t := _text(li))] if len(values) > 1 else []
-            cards.append((card.attrib["href"], title, kinds))
+            cards.append((card.get("href"), title, _entries(_X_LI, values[1:2])))
         if not cards:
             yield self.issue(response, page_kind="listing", reason="no_cards")
             return
@@ -190,10 +302,11 @@ class UAntwerpenSpider(RegistrySpider):
 
     # -- programme pages ------------------------------------------------------------------------------
     def parse_programme_root(self, response: Response) -> Iterator[Any]:
+        root = self._tree(response)
         programme = self._carried(response)
-        programme.update(self._header(response))
-        info_url = self._tab(response, _INFO_TABS)
-        programme_url = self._tab(response, _PROGRAMME_TABS)
+        programme.update(self._header(root))
+        info_url = self._tab(response, root, _INFO_TABS)
+        programme_url = self._tab(response, root, _PROGRAMME_TABS)
         if info_url:
             # If the info tab fails, the errback still follows the study programme (``fallback_url``).
             yield self.request(info_url, meta={"programme": programme, "fallback_url": programme_url})
@@ -208,10 +321,11 @@ class UAntwerpenSpider(RegistrySpider):
             )
 
     def parse_programme_info(self, response: Response) -> Iterator[Any]:
+        root = self._tree(response)
         programme = self._carried(response)
-        programme.update(self._header(response))
-        programme.update(self._key_facts(response))
-        info, outcomes, fields = self._practical_info(response)
+        programme.update(self._header(root))
+        programme.update(self._key_facts(root))
+        info, outcomes, fields = self._practical_info(root)
         if info:
             programme["info"] = info
             programme["learning_outcomes"] = outcomes
@@ -223,7 +337,7 @@ class UAntwerpenSpider(RegistrySpider):
                 reason="no_practical_information",
                 detail=programme.get("source_code"),
             )
-        programme_url = self._tab(response, _PROGRAMME_TABS)
+        programme_url = self._tab(response, root, _PROGRAMME_TABS)
         if programme_url:
             yield self.request(programme_url, meta={"programme": programme})
             return
@@ -237,27 +351,22 @@ class UAntwerpenSpider(RegistrySpider):
         yield self._programme_item(response, programme)
 
     def parse_study_programme(self, response: Response) -> Iterator[Any]:
+        root = self._tree(response)
         carried = bool(page_meta(response).get("programme"))
         programme = self._carried(response)
-        programme.update(self._header(response))
+        programme.update(self._header(root))
         code = programme.get("source_code")
-        panes = response.xpath("//div[starts-with(normalize-space(@class), 'study-programme')]")
-        if not panes and response.css("section.course"):
-            panes = [response]  # a page without year panes: the whole page is one
+        panes = _X_PANES(root)
+        if not panes and _X_COURSES(root):
+            panes = [root]  # a page without year panes: the whole page is one
         courses_seen = 0
         for pane in panes:
-            year = clean_text(pane.xpath(f"./h3[{_has_class('heading')}][1]//text()").getall())
+            year = _text(next(iter(_X_PANE_YEAR(pane)), None))
             year = year if year and _YEAR_SPAN.search(year) else None
-            courses = pane.css("section.course")
+            courses = _X_COURSES(pane)
             if not year:
-                year = next(
-                    (
-                        m.group(1)
-                        for m in map(_ID_PARAM.search, courses.css("h5 a::attr(href)").getall())
-                        if m
-                    ),
-                    None,
-                )
+                hrefs = (href for course in courses for href in _X_COURSE_LINK_HREF(course))
+                year = next((m.group(1) for m in map(_ID_PARAM.search, hrefs) if m), None)
             courses_seen += len(courses)
             yield self._programme_item(response, programme, academic_year_raw=year)
             yield from self._courses(response, courses, code, year)
@@ -268,12 +377,12 @@ class UAntwerpenSpider(RegistrySpider):
                 yield self._programme_item(response, programme)
 
     def _courses(
-        self, response: Response, courses, programme_code: str | None, year: str | None
+        self, response: Response, courses: list, programme_code: str | None, year: str | None
     ) -> Iterator[Any]:
         provenance = self.provenance(response)
         for position, course in enumerate(courses):
-            link = course.css("h5 a") or course.css("header a")
-            href = link.attrib.get("href", "") if link else ""
+            links = _X_COURSE_LINK(course) or _X_HEADER_LINK(course)
+            href = links[0].get("href", "") if links else ""
             specs = self._specs(course)
             id_match = _ID_PARAM.search(href)
             course_code = specs.get("guideNr") or (id_match.group(2) if id_match else None)
@@ -282,7 +391,7 @@ class UAntwerpenSpider(RegistrySpider):
                     response, page_kind="study_programme", reason="course_without_code", detail=programme_code
                 )
                 continue
-            name = _text(link) if link else None
+            name = _texts(links) if links else None
             yield ProgrammeCourseItem(
                 academic_year_raw=year,
                 programme_code=programme_code,
@@ -312,9 +421,8 @@ class UAntwerpenSpider(RegistrySpider):
 
     # -- course sheet ---------------------------------------------------------------------------------
     def parse_course_sheet(self, response: Response) -> Iterator[Any]:
-        selector = self._selector(response)
-        specs = self._specs(selector)
-        heading = selector.css("header h2, h2.heading, h1")
+        root = self._tree(response)
+        specs = self._specs(root)
         if not specs:
             yield self.issue(response, page_kind="course_sheet", reason="no_course_info", detail=response.url)
             return
@@ -327,20 +435,18 @@ class UAntwerpenSpider(RegistrySpider):
             )
             return
         sections: dict[str, Any] = {}
-        for summary in selector.xpath("//summary"):
+        for summary in _X_SUMMARIES(root):
             label = _SECTION_NUMBER.sub("", (_text(summary) or "")).lower()
-            body = summary.xpath("following-sibling::*[1]")
             for prefix, name in _SHEET_SECTIONS:
                 if label.startswith(prefix) and name not in sections:
+                    body = _X_NEXT(summary)
                     if name in ("programmes", "learning_outcomes"):
-                        entries = [t for li in body.css("li") if (t := _text(li))]
-                        sections[name] = entries or [t for p in body.css("p") if (t := _text(p))]
+                        sections[name] = _entries(_X_LI, body) or _entries(_X_P, body)
                     else:
-                        sections[name] = _text(body)
+                        sections[name] = _texts(body)
                     break
-        year = clean_text(selector.css(".academicYear ::text").getall()) or (
-            id_match.group(1) if id_match else None
-        )
+        year = clean_text(_X_ACADEMIC_YEAR_TEXT(root)) or (id_match.group(1) if id_match else None)
+        heading = _X_SHEET_HEADING(root)
         yield CourseUnitItem(
             academic_year_raw=year,
             code=code,
@@ -358,14 +464,11 @@ class UAntwerpenSpider(RegistrySpider):
 
     # -- summer schools -------------------------------------------------------------------------------
     def parse_summer_school_root(self, response: Response) -> Iterator[Any]:
+        root = self._tree(response)
         programme = self._carried(response)
-        programme.update(self._header(response))
+        programme.update(self._header(root))
         target = next(
-            (
-                response.urljoin(href)
-                for href in response.css("nav.navSection a::attr(href)").getall()
-                if "/programme/" in href
-            ),
+            (response.urljoin(href) for href in _X_NAV_HREFS(root) if "/programme/" in href),
             None,
         )
         if not target:
@@ -379,10 +482,11 @@ class UAntwerpenSpider(RegistrySpider):
         yield self.request(target, meta={"programme": programme})
 
     def parse_summer_school(self, response: Response) -> Iterator[Any]:
+        root = self._tree(response)
         programme = self._carried(response)
-        programme.update(self._header(response))
-        programme.update(self._key_facts(response))
-        info, outcomes, fields = self._practical_info(response)
+        programme.update(self._header(root))
+        programme.update(self._key_facts(root))
+        info, outcomes, fields = self._practical_info(root)
         programme.update(fields)
         if not info and not programme.get("credits_raw"):
             yield self.issue(
@@ -418,21 +522,20 @@ class UAntwerpenSpider(RegistrySpider):
         return ProgrammeItem(**fields, **self.provenance(response))
 
     @staticmethod
-    def _selector(response: Response) -> Selector:
-        # ajax/courseInfo answers a bare fragment; a Response built without a content type may not be text.
-        return (
-            response
-            if hasattr(response, "xpath")
-            else Selector(text=response.body.decode("utf-8", "replace"))
-        )
+    def _tree(response: Response):
+        """The lxml root of the page, parsed once by the response's own selector (``page_tree``)."""
+        if isinstance(response, TextResponse):
+            return page_tree(response)
+        if isinstance(response, Response):
+            raise NotSupported("Response content isn't text")  # what response.xpath() raises
+        # ajax/courseInfo answers a bare fragment; an object that is not a Response is parsed from its body.
+        return Selector(text=response.body.decode("utf-8", "replace")).root
 
     @staticmethod
-    def _header(response: Response) -> dict[str, str]:
-        title = clean_text(response.css("span.main ::text").getall()) or clean_text(
-            response.css("h1 ::text").getall()
-        )
+    def _header(root) -> dict[str, str]:
+        title = clean_text(_X_TITLE_TEXT(root)) or clean_text(_X_H1_TEXT(root))
         faculty = campus = None
-        for link in response.css("div.managedContent li a"):
+        for link in _X_MANAGED_LINKS(root):
             text = _text(link) or ""
             if faculty is None and "facult" in text.lower():
                 faculty = text
@@ -441,10 +544,10 @@ class UAntwerpenSpider(RegistrySpider):
         return {k: v for k, v in {"title": title, "faculty": faculty, "campus": campus}.items() if v}
 
     @staticmethod
-    def _key_facts(response: Response) -> dict[str, str]:
+    def _key_facts(root) -> dict[str, str]:
         """The key-facts list of an info tab ("6 ECTS-credits", "Programme taught in English", …)."""
-        for item in response.css("div.managedContent li"):
-            if item.css("a"):
+        for item in _X_MANAGED_ITEMS(root):
+            if _X_A(item):
                 continue
             text = _text(item)
             if text and _CREDIT_FACT.search(text):
@@ -452,49 +555,49 @@ class UAntwerpenSpider(RegistrySpider):
         return {}
 
     @staticmethod
-    def _tab(response: Response, labels: tuple[str, ...]) -> str | None:
-        for link in response.css("nav.navSection a[href]"):
+    def _tab(response: Response, root, labels: tuple[str, ...]) -> str | None:
+        for link in _X_NAV_LINKS(root):
             label = (_text(link) or "").lower()
             if label in labels:
-                return response.urljoin(link.attrib["href"])
+                return response.urljoin(link.get("href"))
         return None
 
     @staticmethod
-    def _practical_info(response: Response) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    def _practical_info(root) -> tuple[dict[str, str], list[str], dict[str, str]]:
         """Label -> raw text of every practical-information pair, the learning outcomes, and mapped fields."""
         info: dict[str, str] = {}
         outcomes: list[str] = []
         fields: dict[str, str] = {}
-        for row in response.xpath(f"//div[{_has_class('managedContent')}]//tr[th and td]"):
-            label = _text(row.xpath("./th[1]"))
-            cell = row.xpath("./td[1]")
-            value = _text(cell)
+        for row in _X_INFO_ROWS(root):
+            label = _texts(_X_FIRST_TH(row))
+            cell = _X_FIRST_TD(row)
+            value = _texts(cell)
             if not label or not value:
                 continue
             info[label] = value
             key = label.rstrip(":").strip().lower()
             if key in _OUTCOME_LABELS:
-                outcomes = [t for li in cell.css("li") if (t := _text(li))] or [value]
+                outcomes = _entries(_X_LI, cell) or [value]
             elif key in _INFO_FIELDS:
                 fields.setdefault(_INFO_FIELDS[key], value)
         return info, outcomes, fields
 
     @staticmethod
-    def _specs(selection) -> dict[str, Any]:
+    def _specs(element) -> dict[str, Any]:
         """``div.spec.{class}`` label/value pairs of a course (study programme or sheet), raw text per class.
 
         ``exam`` is used for several labels (exam period, study domain, resit…), so only its first is kept;
-        ``teachers`` becomes the list of names.
+        ``teachers`` becomes the list of names. A class no item reads is kept as None, unread.
         """
         specs: dict[str, Any] = {}
-        for spec in selection.xpath(f".//div[{_has_class('spec')}]"):
-            classes = (spec.attrib.get("class") or "").split()
-            kind = next((c for c in classes if c != "spec"), None)
+        for spec in _X_SPECS(element):
+            kind = _spec_kind(spec.get("class"))
             if not kind or kind in specs:
                 continue
-            value = spec.xpath(f"./div[{_has_class('value')}]")
-            if kind == "teachers":
-                specs[kind] = [t for li in value.css("li") if (t := _text(li))]
+            if kind not in _SPEC_FIELDS:
+                specs[kind] = None  # nothing reads it
+            elif kind == "teachers":
+                specs[kind] = _entries(_X_SPEC_ITEMS, [spec])
             else:
-                specs[kind] = _text(value) if value else None
+                specs[kind] = clean_text(_X_SPEC_TEXT(spec))  # None without a value div, as without text
         return specs
