@@ -156,6 +156,7 @@ RULES: dict[str, Rule] = {
             "This harvest found far fewer programmes than the last published run. That usually means the site "
             "changed its layout, not that programmes were withdrawn, so the previous data is kept.",
             blocking=True,
+            record="harvest",
         ),
         Rule(
             "annex_i_completeness",
@@ -285,6 +286,7 @@ RULES: dict[str, Rule] = {
             "A field that most records had in the last published run is now mostly empty. That usually means the "
             "site changed its layout, so this harvest is not published and the previous data is kept.",
             blocking=True,
+            record="harvest",
         ),
     )
 }

@@ -94,6 +94,8 @@ def blocking_checks(core: CoreTables, data_dir: Path) -> tuple[bool, str, str | 
         return False, volume, "volume_drop"
     if not drift_ok:
         return False, drift, "fill_rate_drift"
+    if previous is None:
+        return True, f"{core.programme.height} programmes, first publication of this source", None
     return True, f"{volume}; {drift}", None
 
 

@@ -24,12 +24,12 @@ _RECORD_ASSET = {"programme": PROGRAMME, "course_unit": COURSE_UNIT}
 CHECK_SPECS = [
     dg.AssetCheckSpec(
         rule.rule_id,
-        asset=_RECORD_ASSET[rule.record],
+        asset=_RECORD_ASSET.get(rule.record, PROGRAMME),  # harvest-level (blocking) rules sit on programme
         blocking=rule.blocking,
         description=f"{rule.title}. {rule.explanation}",
     )
     for rule in RULES.values()
-    if rule.record in _RECORD_ASSET
+    if rule.record in _RECORD_ASSET or rule.blocking
 ]
 
 

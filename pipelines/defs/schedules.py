@@ -1,0 +1,85 @@
+"""The nightly refresh: a schedule that harvests every source partition at 02:00 Brussels time, and a
+sensor that publishes the warehouse once every source's run of that night has finished.
+
+A night is identified by the ``microcred/refresh_id`` tag shared by its runs. A source whose run failed
+(after Dagster's run retries) does not hold the others back: the warehouse step keeps its last good rows
+and the ``run`` table records why.
+"""
+
+from collections.abc import Iterable
+
+import dagster as dg
+
+from pipelines.defs.core import core_registry
+from pipelines.defs.partitions import REFRESH_TAG, source_partitions
+from pipelines.defs.raw import raw_registry__harvest
+from pipelines.defs.warehouse import out_registry__warehouse
+from pipelines.institutions import HARVESTED_SOURCES
+
+harvest_job = dg.define_asset_job(
+    "harvest_source",
+    selection=dg.AssetSelection.assets(raw_registry__harvest, core_registry),
+    partitions_def=source_partitions,
+    description="Harvest and normalise one institution (one partition).",
+)
+publish_job = dg.define_asset_job(
+    "publish_warehouse",
+    selection=dg.AssetSelection.assets(out_registry__warehouse),
+    description="Build and atomically publish the warehouse from the night's staged harvests.",
+)
+
+_FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
+
+
+@dg.schedule(
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/Brussels",
+    job=harvest_job,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Nightly refresh at 02:00 Europe/Brussels: one run per institution, in parallel.",
+)
+def nightly_refresh(context: dg.ScheduleEvaluationContext):
+    refresh_id = context.scheduled_execution_time.strftime("%Y%m%dT%H%M%S%z") + "-nightly"
+    for source in HARVESTED_SOURCES:
+        yield dg.RunRequest(
+            run_key=f"{refresh_id}:{source}", partition_key=source, tags={REFRESH_TAG: refresh_id}
+        )
+
+
+def nights_ready_to_publish(
+    runs: Iterable[tuple[str, str, dg.DagsterRunStatus, bool]], sources: Iterable[str] = HARVESTED_SOURCES
+) -> list[str]:
+    """Refresh ids whose every source has a finished run that will not be retried.
+
+    ``runs`` holds ``(refresh_id, source, status, will_retry)`` for harvest runs; a retried source counts
+    as finished once one of its runs is finished and not about to be retried.
+    """
+    done: dict[str, set[str]] = {}
+    for refresh_id, source, status, will_retry in runs:
+        if status in _FINISHED and not will_retry:
+            done.setdefault(refresh_id, set()).add(source)
+    wanted = set(sources)
+    return sorted(refresh_id for refresh_id, finished in done.items() if wanted <= finished)
+
+
+@dg.sensor(
+    job=publish_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Publishes the warehouse when every source's harvest of a night has finished.",
+)
+def publish_when_harvests_finished(context: dg.SensorEvaluationContext):
+    runs = context.instance.get_runs(filters=dg.RunsFilter(job_name=harvest_job.name), limit=200)
+    observed = [
+        (
+            run.tags[REFRESH_TAG],
+            run.tags.get("dagster/partition", ""),
+            run.status,
+            run.tags.get("dagster/will_retry") == "true",
+        )
+        for run in runs
+        if REFRESH_TAG in run.tags
+    ]
+    for refresh_id in nights_ready_to_publish(observed):
+        # run_key makes this idempotent: each night is published once, however often the sensor ticks.
+        yield dg.RunRequest(run_key=f"publish:{refresh_id}", tags={REFRESH_TAG: refresh_id})
