@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 from collections import Counter
 
 import duckdb
@@ -27,10 +28,12 @@ def nights(tmp_path_factory):
     os.environ["DAGSTER_HOME"] = str(home)
     try:
         outputs = []
-        for _ in range(2):
+        for night in (1, 2):
             out = io.StringIO()
             code = refresh(None, live=False, data_dir=root / "data", out=out)
             outputs.append((code, out.getvalue()))
+            if night == 1:
+                shutil.copy(root / "data" / "registry.duckdb", root / "night1.duckdb")
     finally:
         if previous is None:
             os.environ.pop("DAGSTER_HOME", None)
@@ -336,3 +339,21 @@ def test_a_changed_layout_is_not_published_and_the_last_good_data_stays(changed_
     assert (rule, severity) == ("volume_drop", "error")
     report = (data_dir / "quality_report.html").read_text()
     assert "previous data kept" in report
+
+
+# Columns that name the run or the moment of fetching; everything else must be identical night to night.
+RUN_COLUMNS = {"run_id", "fetched_at", "published_run_id"}
+
+
+@pytest.mark.parametrize("table", ["programme", "course_unit", "programme_course", "flag", "harvest_issue"])
+def test_the_same_night_twice_gives_identical_tables(nights, table):
+    data_dir, _ = nights
+    night1 = data_dir.parent / "night1.duckdb"
+    with duckdb.connect(str(night1), read_only=True) as con:
+        columns = [c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table]).fetchall() if c not in RUN_COLUMNS]
+        listing = ", ".join(columns)
+        first = con.execute(f"SELECT {listing} FROM {table} ORDER BY ALL").fetchall()
+    second = query(data_dir, f"SELECT {listing} FROM {table} ORDER BY ALL")
+    assert first == second
