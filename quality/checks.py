@@ -68,31 +68,9 @@ def programme_flags(programme: pl.DataFrame) -> pl.DataFrame:
             )
         )
     if "programme_hours_band" in rules and "study_hours_derived" in programme.columns:
-        inst = INSTITUTIONS[institution]
-        ratio = pl.col("study_hours").cast(pl.Float64) / credits.cast(pl.Float64)
-        published = programme.filter(
-            ~pl.col("study_hours_derived").fill_null(False)
-            & pl.col("study_hours").is_not_null()
-            & (credits > 0)
-            & ((ratio < inst.hours_per_credit_min - 1e-9) | (ratio > inst.hours_per_credit_max + 1e-9))
-        )
-        band = f"{inst.hours_per_credit_min:g}-{inst.hours_per_credit_max:g}"
-        out.append(
-            _flags(
-                published,
-                "programme_hours_band",
-                key="registry_id",
-                field="study_hours",
-                value=pl.col("study_hours_raw"),
-                detail=pl.lit("Published: ")
-                + pl.col("study_hours").cast(pl.Utf8)
-                + pl.lit(" hours for ")
-                + _number("credits_ects")
-                + pl.lit(" credits = ")
-                + ratio.round(1).cast(pl.Utf8)
-                + pl.lit(f" hours per credit (band {band})."),
-            )
-        )
+        # Only hours the page publishes: derived hours are credits x the national factor by construction.
+        published = programme.filter(~pl.col("study_hours_derived").fill_null(False))
+        out.append(hours_band_flags(published, "programme_hours_band", key="registry_id"))
     if "credits_present" in rules:
         out.append(
             _flags(
@@ -133,9 +111,16 @@ def course_unit_flags(course_unit: pl.DataFrame) -> pl.DataFrame:
     """Flags for course units: published hours per credit inside the national band."""
     if course_unit.is_empty():
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    institution = INSTITUTIONS[course_unit.get_column("institution_id")[0]]
+    return hours_band_flags(course_unit, "course_hours_band", key="course_key")
+
+
+def hours_band_flags(rows: pl.DataFrame, rule_id: str, *, key: str) -> pl.DataFrame:
+    """Records whose published hours per credit fall outside their country's band (BE 25-30, NL 28)."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=FLAG_SCHEMA)
+    institution = INSTITUTIONS[rows.get_column("institution_id")[0]]
     ratio = pl.col("study_hours").cast(pl.Float64) / pl.col("credits_ects").cast(pl.Float64)
-    outside = course_unit.filter(
+    outside = rows.filter(
         pl.col("study_hours").is_not_null()
         & (pl.col("credits_ects") > 0)
         & (
@@ -146,8 +131,8 @@ def course_unit_flags(course_unit: pl.DataFrame) -> pl.DataFrame:
     band = f"{institution.hours_per_credit_min:g}-{institution.hours_per_credit_max:g}"
     return _flags(
         outside,
-        "course_hours_band",
-        key="course_key",
+        rule_id,
+        key=key,
         field="study_hours",
         value=pl.col("study_hours_raw"),
         detail=pl.lit("Published: ")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -26,18 +28,26 @@ def snapshot_file(url: str) -> Path:
     raise KeyError(url)
 
 
+@contextlib.contextmanager
+def temporary_dagster_home(root: Path):
+    """A fresh Dagster instance under ``root`` (telemetry off) for module-scoped refresh fixtures."""
+    home = root / "dagster_home"
+    home.mkdir(exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        if previous is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def snapshot_server():
     from scrapers.snapshot.server import SnapshotServer
 
     with SnapshotServer() as server:
         yield server
-
-
-@pytest.fixture
-def dagster_home(tmp_path, monkeypatch):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    return home

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from collections import Counter
 
@@ -12,7 +11,7 @@ import lxml.html
 import pytest
 
 from pipelines.cli import refresh
-from tests.conftest import reference_catalogue, snapshot_file
+from tests.conftest import reference_catalogue, snapshot_file, temporary_dagster_home
 
 pytestmark = pytest.mark.slow
 
@@ -21,24 +20,14 @@ pytestmark = pytest.mark.slow
 def nights(tmp_path_factory):
     """Two refreshes into the same data folder, with their printed summaries."""
     root = tmp_path_factory.mktemp("refresh")
-    home = root / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    previous = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        outputs = []
+    outputs = []
+    with temporary_dagster_home(root):
         for night in (1, 2):
             out = io.StringIO()
             code = refresh(None, live=False, data_dir=root / "data", out=out)
             outputs.append((code, out.getvalue()))
             if night == 1:
                 shutil.copy(root / "data" / "registry.duckdb", root / "night1.duckdb")
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = previous
     return root / "data", outputs
 
 
@@ -291,37 +280,26 @@ def changed_layout(tmp_path_factory):
     from scrapers.snapshot.server import Route, SnapshotServer
 
     root = tmp_path_factory.mktemp("layout")
-    home = root / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    previous = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
     outputs = []
-    try:
-        with SnapshotServer() as server:
-            outputs.append(
-                refresh(["uantwerpen"], False, root / "data", out=io.StringIO(), snapshot_url=server.base_url)
-            )
-            redesigned = root / "redesigned.html"
-            redesigned.write_text(
-                "<html><body><div class='new-grid'><p>Our offer has moved.</p></div></body></html>"
-            )
-            for key, route in list(server.routes.items()):
-                if "/alle-opleidingen/" in route.public_url or "/all-programmes/?" in route.public_url:
-                    server.routes[key] = Route(
-                        route.public_url,
-                        redesigned,
-                        route.content_type,
-                        route.last_modified.replace(year=route.last_modified.year + 1),
-                    )
-            outputs.append(
-                refresh(["uantwerpen"], False, root / "data", out=io.StringIO(), snapshot_url=server.base_url)
-            )
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = previous
+    with temporary_dagster_home(root), SnapshotServer() as server:
+        outputs.append(
+            refresh(["uantwerpen"], False, root / "data", out=io.StringIO(), snapshot_url=server.base_url)
+        )
+        redesigned = root / "redesigned.html"
+        redesigned.write_text(
+            "<html><body><div class='new-grid'><p>Our offer has moved.</p></div></body></html>"
+        )
+        for key, route in list(server.routes.items()):
+            if "/alle-opleidingen/" in route.public_url or "/all-programmes/?" in route.public_url:
+                server.routes[key] = Route(
+                    route.public_url,
+                    redesigned,
+                    route.content_type,
+                    route.last_modified.replace(year=route.last_modified.year + 1),
+                )
+        outputs.append(
+            refresh(["uantwerpen"], False, root / "data", out=io.StringIO(), snapshot_url=server.base_url)
+        )
     return root / "data", outputs
 
 
@@ -350,9 +328,14 @@ def test_the_same_night_twice_gives_identical_tables(nights, table):
     data_dir, _ = nights
     night1 = data_dir.parent / "night1.duckdb"
     with duckdb.connect(str(night1), read_only=True) as con:
-        columns = [c for (c,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [table]).fetchall() if c not in RUN_COLUMNS]
+        columns = [
+            c
+            for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            if c not in RUN_COLUMNS
+        ]
         listing = ", ".join(columns)
         first = con.execute(f"SELECT {listing} FROM {table} ORDER BY ALL").fetchall()
     second = query(data_dir, f"SELECT {listing} FROM {table} ORDER BY ALL")
