@@ -9,6 +9,7 @@ import textwrap
 import time
 from dataclasses import replace
 
+import polars as pl
 import pytest
 
 from pipelines.transform import build_core_tables
@@ -44,8 +45,14 @@ def landed(snapshot_server, tmp_path_factory):
     from scrapers.crawl import run_crawl
 
     root = tmp_path_factory.mktemp("readers")
-    result = run_crawl("ugent", root / "landing", "n0", snapshot_url=snapshot_server.base_url,
-                       cache_dir=root / "cache", years=[2024])
+    result = run_crawl(
+        "ugent",
+        root / "landing",
+        "n0",
+        snapshot_url=snapshot_server.base_url,
+        cache_dir=root / "cache",
+        years=[2024],
+    )
     assert result.succeeded
     return build_core_tables("ugent", result.landing_dir, "n0")
 
@@ -61,8 +68,11 @@ def test_a_reader_loop_sees_only_whole_warehouses(landed, tmp_path):
             run_id = f"n{night}"
             # Alternate between the full harvest and a smaller one (still above the volume threshold).
             size = 79 if night % 2 == 0 else 60
-            core = replace(landed, run_id=run_id, programme=landed.programme.head(size).with_columns(
-                run_id=__import__("polars").lit(run_id)))
+            core = replace(
+                landed,
+                run_id=run_id,
+                programme=landed.programme.head(size).with_columns(run_id=pl.lit(run_id)),
+            )
             publish(tmp_path, run_id, {"ugent": SourceHarvest("ugent", True, "ok", core=core)})
             expected[run_id] = size
             time.sleep(0.3)
