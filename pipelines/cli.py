@@ -26,11 +26,15 @@ def new_run_id() -> str:
 _QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
-def _materialize(assets: str, store_config: dict, tags: dict, partition: str | None = None) -> bool:
+def _materialize(
+    assets: str, store_config: dict, tags: dict, partition: str | None = None, env: dict | None = None
+) -> bool:
     """One Dagster run of the named assets (``harvest`` or ``publish``); True when it succeeded.
 
     Module-level so that each source's run can execute in its own process.
     """
+    # A fork server's children inherit its environment from when it started, not the caller's now.
+    os.environ.update(env or {})
     import dagster as dg
 
     from pipelines.defs.core import core_registry
@@ -89,11 +93,14 @@ def refresh(
     instance = dg.DagsterInstance.get()
     instance.get_runs(limit=1)
     instance.event_log_storage.get_asset_records()
+    env = {k: v for k, v in os.environ.items() if k == "DAGSTER_HOME" or k.startswith("MICROCRED_")}
     context = get_context("forkserver")
     context.set_forkserver_preload(["great_expectations", "pipelines.defs.core", "pipelines.defs.warehouse"])
     workers = max(1, min(len(chosen), os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        runs = {source: pool.submit(_materialize, "harvest", store_config, tags, source) for source in chosen}
+        runs = {
+            source: pool.submit(_materialize, "harvest", store_config, tags, source, env) for source in chosen
+        }
         for source, run in runs.items():
             succeeded = run.result()
             print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)

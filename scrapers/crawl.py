@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -113,6 +114,8 @@ def crawler_settings(landing_dir: Path, run_id: str, cache_dir: Path, snapshot_u
     settings.set("HTTPCACHE_DIR", str(Path(cache_dir).resolve()), priority="cmdline")
     if snapshot_url:
         settings.set("MICROCRED_SNAPSHOT_URL", snapshot_url, priority="cmdline")
+    if timeout := os.environ.get("MICROCRED_DOWNLOAD_TIMEOUT"):  # tests of slow answers use a short one
+        settings.set("DOWNLOAD_TIMEOUT", float(timeout), priority="cmdline")
     return settings
 
 

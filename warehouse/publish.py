@@ -188,8 +188,9 @@ def _keep_previous(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
         con.execute(
             f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table} WHERE institution_id = ?", [source]
         )
-    row = con.execute("SELECT max(run_id) FROM prev.run WHERE source = ? AND published", [source]).fetchone()
-    return row[0] if row else None
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, and the next register() fails.
+    rows = con.execute("SELECT max(run_id) FROM prev.run WHERE source = ? AND published", [source]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _update_history(

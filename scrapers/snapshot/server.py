@@ -4,9 +4,11 @@ What belongs here: mapping a loopback request `/{host}/{path}?{query}` to a mani
 answering it with real status codes and validators (ETag, Last-Modified, conditional GET → 304), so that
 retries, caching and "nothing changed" nights are exercised for real. Standard library only.
 
-Later additions are meant to slot in without touching the handler much: a second-night state is a
-different `routes` dict (swap `SnapshotServer.routes`; the handler reads it on every request), and fault
-injection can wrap the lookup in `SnapshotServer.resolve`. Neither is built yet.
+A later state of the sites is a different `routes` dict (swap `SnapshotServer.routes`, or single routes in
+it; the handler reads it on every request): `scrapers.snapshot.nights` builds the second night that way, with
+in-memory bodies (`Route.content`). Fault injection (`Fault`, `SnapshotServer.faults`) makes chosen URLs
+misbehave as real origins do: 5xx for a while, a hang, a cut-off body, a wrong charset, a redirect loop, an
+empty page. Each fault is one small method of the handler.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import collections
 import datetime as dt
 import hashlib
 import logging
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cached_property
 from html import escape
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,20 +35,38 @@ from scrapers.snapshot.manifest import MANIFEST_NAME, SITES_DIR, read_manifest, 
 log = logging.getLogger(__name__)
 
 ALLOWED_METHODS = "GET, HEAD"
+# A hanging answer never lasts longer than this, whatever a test asks for: the server must stay stoppable.
+MAX_FAULT_DELAY = 5.0
+_UTF8 = frozenset({"utf-8", "utf8"})
 
 
 @dataclass
 class Route:
-    """One servable URL: where its bytes are and the headers that go with them. The body is read once."""
+    """One servable URL: where its bytes are and the headers that go with them. The body is read once.
+
+    ``content``, when given, is the body itself (a page that exists only in memory, e.g. a later night's
+    version); ``path`` is then only informative and may be None.
+    """
 
     public_url: str
-    path: Path
+    path: Path | None
     content_type: str
     last_modified: dt.datetime
     status: int = 200
+    content: bytes | None = field(default=None, repr=False)
+
+    @classmethod
+    def in_memory(
+        cls, public_url: str, content: bytes, content_type: str, last_modified: dt.datetime, status: int = 200
+    ) -> Route:
+        return cls(public_url, None, content_type, last_modified, status, content)
 
     @cached_property
     def body(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        if self.path is None:
+            raise ValueError(f"{self.public_url} has neither a file nor a body")
         return self.path.read_bytes()
 
     @cached_property
@@ -54,6 +76,57 @@ class Route:
     @property
     def last_modified_http(self) -> str:
         return format_datetime(self.last_modified, usegmt=True)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """How one URL misbehaves. Build with the constructors (``Fault.status(503, times=2)`` …).
+
+    ``times``: the fault answers the first ``times`` requests for its URL, then the page is served normally
+    (``None``: every request). Faults other than ``timeout`` pre-empt conditional GET: a faulty answer is
+    given whatever validators the client sends, as a broken origin would.
+    """
+
+    kind: str  # status, timeout, truncated, wrong_charset, redirect_loop, empty
+    times: int | None = None
+    status_code: int = 0  # status: the error status
+    seconds: float = 0.0  # timeout: how long the answer is held back
+    charset: str = ""  # wrong_charset: the charset declared in Content-Type
+    location: str | None = None  # redirect_loop: public URL redirected to (None: the URL itself)
+
+    @classmethod
+    def status(cls, code: int, times: int | None = None) -> Fault:
+        """Answer ``code`` (500, 503, …) with a small HTML error page."""
+        if not 400 <= code <= 599:
+            raise ValueError(f"a status fault answers an error status, not {code}")
+        return cls("status", times, status_code=code)
+
+    @classmethod
+    def timeout(cls, seconds: float, times: int | None = None) -> Fault:
+        """Hold the answer back ``seconds`` (at most ``MAX_FAULT_DELAY``), then answer normally."""
+        return cls("timeout", times, seconds=max(0.0, min(float(seconds), MAX_FAULT_DELAY)))
+
+    @classmethod
+    def truncated(cls, times: int | None = None) -> Fault:
+        """200 whose Content-Length announces the whole body, but only half is sent before the close."""
+        return cls("truncated", times)
+
+    @classmethod
+    def wrong_charset(cls, declared: str = "iso-8859-1", times: int | None = None) -> Fault:
+        """Declare ``charset=declared``. Declaring latin-1 sends the UTF-8 body as it is; declaring UTF-8
+        sends the body re-encoded as ISO-8859-1 (the other way round)."""
+        return cls("wrong_charset", times, charset=declared.lower())
+
+    @classmethod
+    def redirect_loop(cls, to: str | None = None, times: int | None = None) -> Fault:
+        """302 to the page itself, or to ``to`` (give ``to`` a fault back to this page for a two-URL loop).
+        ``Location`` is the absolute public URL, as the real origin would send it."""
+        return cls("redirect_loop", times, location=to)
+
+    @classmethod
+    def empty(cls, times: int | None = None) -> Fault:
+        """200 with the page's headers and an empty body."""
+        return cls("empty", times)
 
 
 def load_routes(root: Path = SITES_DIR) -> dict[str, Route]:
@@ -134,6 +207,11 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             self._send_message(404, "Not Found", f"No page at {self.path} in the snapshot.", send_body)
             return
+        fault = snapshot.take_fault(self.path)
+        if fault is not None:
+            handled = getattr(self, f"_fault_{fault.kind}")(route, fault, send_body)
+            if handled:
+                return
         # Each answer is recorded before it is sent: a client may send its next request as soon as it
         # has this answer, and the log must keep the order in which requests were answered.
         if is_not_modified(route, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")):
@@ -156,6 +234,61 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("ETag", route.etag)
         self.send_header("Last-Modified", route.last_modified_http)
         self.send_header("Cache-Control", "no-cache")
+
+    # -- faults: each answers (True) or lets the normal answer follow (False) ----------------------------
+
+    def _fault_status(self, route: Route, fault: Fault, send_body: bool) -> bool:
+        status = HTTPStatus(fault.status_code)
+        self._send_message(status.value, status.phrase, f"{route.public_url} is failing.", send_body)
+        return True
+
+    def _fault_timeout(self, route: Route, fault: Fault, send_body: bool) -> bool:
+        # Held back, then answered normally; a server stopping meanwhile closes the connection instead.
+        if self.server.snapshot.wait(fault.seconds):
+            self.close_connection = True
+            return True
+        return False
+
+    def _fault_truncated(self, route: Route, fault: Fault, send_body: bool) -> bool:
+        body = route.body
+        self._send_page(route, 200, route.content_type, len(body), route.etag)
+        if send_body:
+            self.wfile.write(body[: len(body) // 2])
+        self.close_connection = True  # the rest never comes: the client sees the connection close
+        return True
+
+    def _fault_wrong_charset(self, route: Route, fault: Fault, send_body: bool) -> bool:
+        mime = route.content_type.split(";")[0].strip()
+        body = route.body
+        if fault.charset in _UTF8:  # "vice versa": the page says UTF-8, the bytes are latin-1
+            body = body.decode("utf-8").encode("iso-8859-1", errors="replace")
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        self._send_page(route, 200, f"{mime}; charset={fault.charset}", len(body), etag)
+        if send_body:
+            self.wfile.write(body)
+        return True
+
+    def _fault_redirect_loop(self, route: Route, fault: Fault, send_body: bool) -> bool:
+        self.server.snapshot.record(self.path, 302)
+        self.send_response(302)
+        self.send_header("Location", fault.location or route.public_url)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return True
+
+    def _fault_empty(self, route: Route, fault: Fault, send_body: bool) -> bool:
+        self._send_page(route, 200, route.content_type, 0, '"' + hashlib.sha256(b"").hexdigest()[:32] + '"')
+        return True
+
+    def _send_page(self, route: Route, status: int, content_type: str, length: int, etag: str) -> None:
+        self.server.snapshot.record(self.path, status)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(length))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", route.last_modified_http)
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
 
     def _send_message(self, status: int, title: str, text: str, send_body: bool) -> None:
         body = (
@@ -185,6 +318,13 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
     snapshot: SnapshotServer
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that gave up (its timeout, a truncated answer) is normal here, not a server error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
+
 
 @dataclass
 class SnapshotServer:
@@ -196,11 +336,17 @@ class SnapshotServer:
     routes: dict[str, Route] = field(init=False, repr=False)
     stats: collections.Counter = field(init=False, repr=False, default_factory=collections.Counter)
     request_log: list[tuple[str, int]] = field(init=False, repr=False, default_factory=list)
+    # Public URL -> its fault; read on every request. Set with set_fault, which also restarts its count.
+    faults: dict[str, Fault] = field(init=False, repr=False, default_factory=dict)
+    # (request path, fault kind) for every faulty answer, in order; stats counts them as "fault/{kind}".
+    fault_log: list[tuple[str, str]] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
         self.routes = load_routes(self.root)
         self._lock = threading.Lock()
+        self._fault_hits: collections.Counter = collections.Counter()  # route key -> faulty answers given
+        self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -209,6 +355,7 @@ class SnapshotServer:
     def start(self) -> SnapshotServer:
         if self._httpd is not None:
             return self
+        self._stopping.clear()
         self._httpd = _HTTPServer((self.host, self.port), _Handler)
         self._httpd.snapshot = self
         self._thread = threading.Thread(
@@ -224,6 +371,7 @@ class SnapshotServer:
     def stop(self) -> None:
         if self._httpd is None:
             return
+        self._stopping.set()  # ends any answer a timeout fault is holding back
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -264,9 +412,48 @@ class SnapshotServer:
     # -- serving -----------------------------------------------------------------------------------------
 
     def resolve(self, target: str) -> Route | None:
-        """The route for a request target, or None (→ 404). The hook for fault injection later."""
+        """The route for a request target, or None (→ 404)."""
         key = request_key(target)
         return None if key is None else self.routes.get(key)
+
+    # -- faults ------------------------------------------------------------------------------------------
+
+    def set_fault(self, public_url: str, fault: Fault) -> None:
+        """Make ``public_url`` (a page of the snapshot) misbehave from the next request on."""
+        key = url_route_key(public_url)
+        if key not in self.routes:
+            raise KeyError(f"{public_url} is not in the snapshot; a fault needs a page to spoil")
+        with self._lock:
+            self.faults[public_url] = fault
+            self._fault_hits[key] = 0
+
+    def clear_faults(self, public_url: str | None = None) -> None:
+        """Serve ``public_url`` (or every URL) normally again."""
+        with self._lock:
+            for url in [public_url] if public_url is not None else list(self.faults):
+                self.faults.pop(url, None)
+                self._fault_hits.pop(url_route_key(url), None)
+
+    def take_fault(self, target: str) -> Fault | None:
+        """The fault that answers this request, counted as served; None once its ``times`` are used up."""
+        if not self.faults:
+            return None
+        key = request_key(target)
+        with self._lock:
+            for url, fault in self.faults.items():
+                if url_route_key(url) != key:
+                    continue
+                if fault.times is not None and self._fault_hits[key] >= fault.times:
+                    return None
+                self._fault_hits[key] += 1
+                self.stats[f"fault/{fault.kind}"] += 1
+                self.fault_log.append((target, fault.kind))
+                return fault
+        return None
+
+    def wait(self, seconds: float) -> bool:
+        """Sleeps ``seconds`` (never beyond MAX_FAULT_DELAY); True if cut short because the server stops."""
+        return self._stopping.wait(min(seconds, MAX_FAULT_DELAY))
 
     def record(self, path: str, status: int) -> None:
         with self._lock:
@@ -277,6 +464,7 @@ class SnapshotServer:
         with self._lock:
             self.stats.clear()
             self.request_log.clear()
+            self.fault_log.clear()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
