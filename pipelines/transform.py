@@ -80,13 +80,20 @@ class CoreTables:
 
 
 def read_landing(landing_dir: Path, kind: str) -> tuple[list[str], list[dict]]:
+    """The landed JSON lines of one item kind and their records, in a stable order."""
     path = Path(landing_dir) / f"{kind}.jsonl"
     lines = (
         [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         if path.exists()
         else []
     )
-    return lines, [json.loads(line) for line in lines]
+    # Concurrent requests land items in whatever order pages answered. Put them in a stable order (page, then
+    # position on the page) so that every "first" chosen later (merges, duplicate ids) is the same each night.
+    pairs = sorted(
+        ((line, json.loads(line)) for line in lines),
+        key=lambda pair: (pair[1].get("source_url") or "", pair[1].get("position") or 0),
+    )
+    return [line for line, _ in pairs], [record for _, record in pairs]
 
 
 def with_normalised(df: pl.DataFrame, field: str, raw_column: str, value_column: str) -> pl.DataFrame:
