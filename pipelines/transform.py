@@ -112,11 +112,9 @@ def with_normalised(df: pl.DataFrame, field: str, raw_column: str, value_column:
 def _frame(records: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     if not records:
         return pl.DataFrame(schema=schema)
-    return pl.DataFrame(records, infer_schema_length=None).select(
-        [
-            pl.col(c).cast(t) if c in {r for rec in records[:1] for r in rec} else pl.lit(None, t).alias(c)
-            for c, t in schema.items()
-        ]
+    frame = pl.DataFrame(records, infer_schema_length=None)
+    return frame.select(
+        [pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items()]
     )
 
 
@@ -204,7 +202,6 @@ def _timestamp(column: str) -> pl.Expr:
 
 def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> CoreTables:
     """Normalises one institution's landed harvest into the core tables."""
-    institution = INSTITUTIONS[institution_id]
     raw_lines: dict[str, list[str]] = {}
     records: dict[str, list[dict]] = {}
     for kind in ("programme", "programme_course", "course_unit", "issue"):
@@ -257,7 +254,6 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
             "fetched_at",
         )
     )
-    del institution
     return CoreTables(institution_id, run_id, programme, course_unit, programme_course, issues, raw_lines)
 
 

@@ -145,7 +145,7 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) -> int:
+def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) -> None:
     flags = core.flag
     if flags is None:
         flags = checks.record_flags(core.programme, core.course_unit, core.harvest_issue)
@@ -179,7 +179,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) 
                     }
                 ),
             )
-    return flags.height
 
 
 def _keep_previous(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
