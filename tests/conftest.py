@@ -51,3 +51,22 @@ def snapshot_server():
 
     with SnapshotServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def published_registry(tmp_path_factory) -> Path:
+    """One full refresh of the bundled snapshot, shared by every test that only reads the warehouse.
+
+    Returns the data folder holding ``registry.duckdb``. Treat it as read-only: a test that changes the
+    warehouse or the folder must copy it first.
+    """
+    import io
+
+    from pipelines.cli import refresh
+
+    root = tmp_path_factory.mktemp("published")
+    out = io.StringIO()
+    with temporary_dagster_home(root):
+        code = refresh(None, live=False, data_dir=root / "data", out=out)
+    assert code == 0, out.getvalue()
+    return root / "data"
