@@ -19,6 +19,7 @@ from pipelines.institutions import INSTITUTIONS
 from pipelines.transform import CoreTables
 from quality import checks
 from quality.rules import RULES
+from warehouse.dictionary import document
 
 SQL_DIR = Path(__file__).parent
 SOURCE_TABLES = (
@@ -348,7 +349,14 @@ def publish(
         if has_prev:
             con.execute("DETACH prev")
         con.execute((SQL_DIR / "views.sql").read_text())
+        document(con)
         con.execute("CHECKPOINT")
+    except BaseException:
+        # A build that failed half-way is never published and never left lying around.
+        con.close()
+        for leftover in (build, build.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        raise
     finally:
         con.close()
     if not result.published_any and not has_prev:
