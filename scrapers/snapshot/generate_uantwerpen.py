@@ -470,7 +470,7 @@ MICRO_CREDENTIALS: tuple[MicroCredentialSpec, ...] = (
     ),
     MicroCredentialSpec(
         "micro-credential-cybersecurity-fundamentals",
-        "Micro-credential Cybersecurity Fundamentals",
+        "Micro-credential Cybersecurity Fundamentals: <script> Injection & Web Defence",
         "en",
         "WET",
         "middelheim",
