@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("serve-snapshot", help="serve the bundled snapshot on 127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+
+    p = commands.add_parser("sql", help="run a query on the published warehouse (read-only) and print it")
+    p.add_argument("query", nargs="?", help="the SQL (default: read it from stdin)")
+    p.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
+    )
+
+    commands.add_parser("dictionary", help="print the data dictionary (from the warehouse's own comments)")
     return parser
 
 
@@ -190,6 +198,15 @@ def main(argv: list[str] | None = None) -> int:
         from scrapers.snapshot.server import main as serve
 
         return serve(["--port", str(args.port)])
+    if args.command == "sql":
+        from warehouse.publish import default_data_dir
+        from warehouse.query import run_sql
+
+        return run_sql(args.query or sys.stdin.read(), args.data_dir or default_data_dir())
+    if args.command == "dictionary":
+        from warehouse.dictionary import main as dictionary
+
+        return dictionary([])
     return 2
 
 

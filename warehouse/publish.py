@@ -63,6 +63,11 @@ class PublishResult:
         return bool(self.published_sources)
 
 
+def default_data_dir() -> Path:
+    """``$MICROCRED_DATA_DIR``, or ``data/`` under the repository."""
+    return Path(os.environ.get("MICROCRED_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
+
+
 def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / "registry.duckdb"
 

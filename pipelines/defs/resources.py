@@ -6,11 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("MICROCRED_DATA_DIR") or REPO_ROOT / "data")
+from warehouse.publish import default_data_dir
 
 
 class RegistryStore(dg.ConfigurableResource):
