@@ -135,6 +135,15 @@ def parse_page(spider_name: str, path: Path, url: str, out=None) -> int:
     return 0
 
 
+# -- export -----------------------------------------------------------------------------------------------
+def export_registry(data_dir: Path | None, out_dir: Path | None, base_iri: str | None) -> int:
+    """CSV, Parquet and ELM JSON-LD of the published warehouse; 1 with a message when there is none."""
+    from warehouse.export import DEFAULT_BASE_IRI, run
+    from warehouse.publish import default_data_dir
+
+    return run(data_dir or default_data_dir(), out_dir, base_iri or DEFAULT_BASE_IRI)
+
+
 # -- main -------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="microcred", description="National registry of micro-credentials.")
@@ -172,6 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("dictionary", help="print the data dictionary (from the warehouse's own comments)")
+
+    p = commands.add_parser("export", help="write the published registry as CSV, Parquet and ELM JSON-LD")
+    p.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="export folder (default <data folder>/exports)")
+    p.add_argument(
+        "--base-iri", default=None, help="prefix of the ELM identifiers (default urn:microcred-registry:)"
+    )
     return parser
 
 
@@ -207,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         from warehouse.dictionary import main as dictionary
 
         return dictionary([])
+    if args.command == "export":
+        return export_registry(args.data_dir, args.out, args.base_iri)
     return 2
 
 
