@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 
@@ -26,3 +27,96 @@ class FetchRecordMiddleware:
         self.stats.inc_value("microcred/server_responses")
         self.stats.inc_value(f"microcred/server_status/{response.status}")
         return response
+
+
+# Single-byte charsets a server may claim by mistake. Text in any of them with a non-ASCII character is
+# almost never valid UTF-8, so a body that is (and has multi-byte sequences) was mislabelled.
+LEGACY_CHARSETS = frozenset(
+    {
+        "iso-8859-1",
+        "iso8859-1",
+        "latin-1",
+        "latin1",
+        "iso-8859-15",
+        "windows-1252",
+        "cp1252",
+        "us-ascii",
+        "ascii",
+    }
+)
+_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+class CharsetRepairMiddleware:
+    """Reads a UTF-8 body as UTF-8 when the server's header claims a single-byte charset.
+
+    A page served as ``text/html; charset=ISO-8859-1`` whose bytes are UTF-8 would otherwise turn
+    "Industriële" into "IndustriÃ«le" and the history would record a changed title. The header is corrected
+    before the HTTP cache (at 900) stores the response, so later 304s reuse a readable copy; the body (and
+    its SHA-256 in the provenance) is untouched. ``CharsetIssueSpiderMiddleware`` records each repair as a
+    harvest issue, so the site's mistake is reported, not hidden.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_response(self, request, response, spider=None):
+        content_type = response.headers.get(b"Content-Type") or b""
+        declared = _CHARSET.search(content_type)
+        if declared is None or declared.group(1).decode("ascii", "replace").lower() not in LEGACY_CHARSETS:
+            return response
+        body = response.body
+        if body.isascii():
+            return response
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return response  # genuinely a legacy charset
+        headers = response.headers.copy()
+        headers[b"Content-Type"] = (
+            content_type[: declared.start(1)] + b"utf-8" + content_type[declared.end(1) :]
+        )
+        request.meta["charset_repaired"] = declared.group(1).decode("ascii")
+        self.stats.inc_value("microcred/charset_repaired")
+        return response.replace(headers=headers, encoding="utf-8")
+
+
+class CharsetIssueSpiderMiddleware:
+    """Adds a ``charset_mismatch`` harvest issue after the items of a page whose charset was repaired."""
+
+    def _issue(self, response, spider):
+        declared = response.meta.get("charset_repaired") if _has_meta(response) else None
+        if declared is None:
+            return None
+        kind = getattr(spider.callback_for(response.url), "__name__", "unknown").removeprefix("parse_")
+        return spider.issue(
+            response,
+            page_kind=kind,
+            reason="charset_mismatch",
+            detail=f"declared charset {declared}, but the body is UTF-8; read as UTF-8",
+        )
+
+    def process_spider_output(self, response, result, spider):
+        yield from result
+        issue = self._issue(response, spider)
+        if issue is not None:
+            yield issue
+
+    async def process_spider_output_async(self, response, result, spider):
+        async for item in result:
+            yield item
+        issue = self._issue(response, spider)
+        if issue is not None:
+            yield issue
+
+
+def _has_meta(response) -> bool:
+    try:
+        response.meta  # noqa: B018 - a response built without a request has no meta
+    except AttributeError:
+        return False
+    return True

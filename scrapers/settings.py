@@ -35,6 +35,11 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+# A redirect loop runs into this limit and is recorded as a harvest issue (scrapers/dupefilter.py) rather
+# than dropped as a duplicate; five hops is more than any page of the three sites needs.
+REDIRECT_MAX_TIMES = 5
+DUPEFILTER_CLASS = "scrapers.dupefilter.RedirectLoopDupeFilter"
+
 # Conditional requests: every stored page is revalidated with If-None-Match/If-Modified-Since (see httpcache.py),
 # so a night with nothing changed is answered with 304s.
 HTTPCACHE_ENABLED = True
@@ -51,7 +56,10 @@ DOWNLOAD_HANDLERS = {
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the network, so it sees the server's real status (304 included) before the cache does.
     "scrapers.middlewares.FetchRecordMiddleware": 950,
+    # Also below the cache, so the copy it stores (and later 304s reuse) is read with the right charset.
+    "scrapers.middlewares.CharsetRepairMiddleware": 960,
 }
+SPIDER_MIDDLEWARES = {"scrapers.middlewares.CharsetIssueSpiderMiddleware": 800}
 
 ITEM_PIPELINES = {
     "scrapers.pipelines.FieldStatsPipeline": 100,

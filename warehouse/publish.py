@@ -187,6 +187,72 @@ def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) 
             )
 
 
+# Pages that lead to programmes rather than describe one: when one of them fails, the harvest cannot tell
+# which programmes are gone, so every programme it misses is kept.
+DISCOVERY_PAGE_KINDS = ("landing", "listing", "chunk", "overview", "catalog_link", "faculty_catalog", "scheme")
+
+
+def _keep_failed_pages(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    """Keeps the previous rows of programmes this night's harvest missed because one of their pages failed.
+
+    A programme that is absent from tonight's harvest is withdrawn only if nothing on the way to it failed.
+    If a page of its own failed (the page itself, a page below it, or a page above it such as its root), or
+    a discovery page failed, its absence says nothing about the site: the last good row (with its course
+    units, and the flags it had) stays, with the run id it was harvested in. Returns the registry ids kept.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE kept_programme AS
+        WITH issue AS (
+            SELECT source_url, page_kind, rtrim(regexp_replace(source_url, '[?#].*$', ''), '/') AS base
+            FROM harvest_issue WHERE institution_id = $source
+        ), missing AS (
+            SELECT p.registry_id, p.academic_year, p.url, p.source_url,
+                   rtrim(regexp_replace(p.url, '[?#].*$', ''), '/') AS base
+            FROM prev.programme p
+            WHERE p.institution_id = $source
+              AND NOT EXISTS (SELECT 1 FROM programme n
+                              WHERE n.registry_id = p.registry_id AND n.academic_year = p.academic_year)
+        )
+        SELECT DISTINCT m.registry_id, m.academic_year
+        FROM missing m JOIN issue i
+          ON list_contains($discovery, i.page_kind)
+          OR i.source_url IN (m.url, m.source_url)
+          OR starts_with(m.base || '/', i.base || '/')
+          OR starts_with(i.base || '/', m.base || '/')""",
+        {"source": source, "discovery": list(DISCOVERY_PAGE_KINDS)},
+    )
+    con.execute(
+        "INSERT INTO programme BY NAME SELECT p.* FROM prev.programme p "
+        "SEMI JOIN kept_programme k USING (registry_id, academic_year)"
+    )
+    con.execute(
+        """
+        INSERT INTO programme_course BY NAME
+        SELECT pc.* FROM prev.programme_course pc SEMI JOIN kept_programme k USING (registry_id, academic_year)
+        ANTI JOIN programme_course n USING (registry_id, course_code, academic_year)"""
+    )
+    con.execute(
+        """
+        INSERT INTO course_unit BY NAME
+        SELECT c.* FROM prev.course_unit c
+        SEMI JOIN (SELECT pc.institution_id, pc.course_code AS code, pc.academic_year
+                   FROM prev.programme_course pc SEMI JOIN kept_programme k USING (registry_id, academic_year)
+                  ) USING (institution_id, code, academic_year)
+        ANTI JOIN course_unit n USING (institution_id, code, academic_year)"""
+    )
+    con.execute(
+        """
+        INSERT INTO flag BY NAME
+        SELECT f.* FROM prev.flag f JOIN prev.rule r USING (rule_id)
+        SEMI JOIN kept_programme k ON k.registry_id = f.record_key AND k.academic_year = f.academic_year
+        WHERE r.record = 'programme' AND f.institution_id = ?""",
+        [source],
+    )
+    rows = con.execute("SELECT DISTINCT registry_id FROM kept_programme ORDER BY 1").fetchall()
+    return [registry_id for (registry_id,) in rows]
+
+
 def _keep_previous(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     """Copies the source's rows from the previous warehouse; returns the run id they were published by."""
     for table in SOURCE_TABLES:
@@ -307,8 +373,14 @@ def publish(
                 passed, check_reason, broken = decisions[source]
                 if passed:
                     _load_source(con, harvest.core, run_id)
+                    kept = _keep_failed_pages(con, source) if has_prev else []
                     _update_history(con, source, run_id, now, has_prev)
                     published, reason, published_run = True, f"published: {check_reason}", run_id
+                    if kept:
+                        reason += (
+                            f"; kept the last good rows of {len(kept)} programme(s) whose pages failed "
+                            f"tonight: {', '.join(kept)}"
+                        )
                 else:
                     status, reason = "blocked", f"not published: {check_reason}"
                     rule = RULES[broken]

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -128,10 +129,18 @@ class RegistrySpider(scrapy.Spider):
             return
         if self.crawler_stats is not None:
             self.crawler_stats.inc_value(f"microcred/issue/{page_kind}/{failure.type.__name__}")
+        redirects = request.meta.get("redirect_urls") or []
+        if failure.check(IgnoreRequest) and request.url in redirects:
+            loop = " -> ".join(dict.fromkeys(redirects))
+            reason, detail = "redirect_loop", f"{len(redirects)} redirects, looping over {loop}"
+        else:
+            # Some exceptions (ResponseDataLossError) carry no message: their name and doc say what happened.
+            reason = f"fetch_failed:{failure.type.__name__}"
+            detail = str(failure.value) or (failure.type.__doc__ or "").strip() or failure.type.__name__
         yield HarvestIssue(
             page_kind=page_kind,
-            reason=f"fetch_failed:{failure.type.__name__}",
-            detail=str(failure.value)[:500],
+            reason=reason,
+            detail=detail[:500],
             source=self.name,
             source_url=request.url,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
