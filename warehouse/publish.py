@@ -189,7 +189,15 @@ def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) 
 
 # Pages that lead to programmes rather than describe one: when one of them fails, the harvest cannot tell
 # which programmes are gone, so every programme it misses is kept.
-DISCOVERY_PAGE_KINDS = ("landing", "listing", "chunk", "overview", "catalog_link", "faculty_catalog", "scheme")
+DISCOVERY_PAGE_KINDS = (
+    "landing",
+    "listing",
+    "chunk",
+    "overview",
+    "catalog_link",
+    "faculty_catalog",
+    "scheme",
+)
 
 
 def _keep_failed_pages(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
