@@ -66,7 +66,13 @@ def refresh(
     out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from multiprocessing import forkserver, get_context
+
+    # Start the fork server (see below) first: it imports Great Expectations and the definitions (seconds of
+    # CPU) while this process imports Dagster and prepares the instance, instead of after.
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["great_expectations", "pipelines.defs.core", "pipelines.defs.warehouse"])
+    forkserver.ensure_running()
 
     from pipelines.defs.partitions import REFRESH_TAG
     from pipelines.defs.resources import RegistryStore
@@ -94,8 +100,6 @@ def refresh(
     instance.get_runs(limit=1)
     instance.event_log_storage.get_asset_records()
     env = {k: v for k, v in os.environ.items() if k == "DAGSTER_HOME" or k.startswith("MICROCRED_")}
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["great_expectations", "pipelines.defs.core", "pipelines.defs.warehouse"])
     workers = max(1, min(len(chosen), os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         runs = {

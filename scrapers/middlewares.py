@@ -26,6 +26,9 @@ class FetchRecordMiddleware:
         request.meta["server_status"] = response.status
         self.stats.inc_value("microcred/server_responses")
         self.stats.inc_value(f"microcred/server_status/{response.status}")
+        # Body bytes the server actually sent (Scrapy's downloader/response_bytes counts the cached copy a
+        # 304 is answered with).
+        self.stats.inc_value("microcred/server_bytes", len(response.body))
         return response
 
 
