@@ -149,6 +149,9 @@ QUERIES = {
     "coverage": "SELECT * FROM annex_i_coverage",
     "side_by_side": "SELECT * FROM rules_side_by_side",
     "flags": FLAGS_SQL,
+    "offer": """
+        SELECT institution_id, academic_year, title, credits_ects, languages, semester, errors, warnings, url
+        FROM programme_search WHERE is_current_year ORDER BY institution_id, title, registry_id""",
 }
 
 
@@ -344,6 +347,7 @@ LOCAL_PARTS = (
     ("national-rules", "National rules side by side"),
     ("chart", "Flags by rule"),
     ("flags", "Flagged records"),
+    ("offer", "Current offer"),
 )
 
 
@@ -371,6 +375,7 @@ def _institution_section(inst: Row, data: dict[str, Any], flags: list[Row]) -> s
         ),
         _sub(iid, "chart", "Flags by rule", _flag_chart(iid, flags, data["rules"])),
         _sub(iid, "flags", "Flagged records", _flag_groups(iid, flags, data["rules"])),
+        _sub(iid, "offer", "Current offer", _offer_table(mine("offer"))),
     ]
     return _section(_anchor(iid), inst["name"], intro + "".join(parts))
 
@@ -390,6 +395,27 @@ def _counts_table(rows: list[Row]) -> str:
     return _table(
         ("Academic year", "Programmes", "Course units"),
         [(_year(r["academic_year"]), r["programmes"], r["course_units"]) for r in rows],
+    )
+
+
+def _offer_table(rows: list[Row]) -> str:
+    """Every programme of the latest academic year, as the registry read it, with its flag counts."""
+    if not rows:
+        return _empty("No programmes in the warehouse.")
+    return _table(
+        ("Title (source page)", "Credits", "Languages", "Semester", "Errors", "Warnings"),
+        [
+            (
+                _link(r["url"], r["title"] or r["url"]),
+                r["credits_ects"],
+                r["languages"],
+                r["semester"],
+                r["errors"],
+                r["warnings"],
+            )
+            for r in rows
+        ],
+        caption=f"Academic year {_year(rows[0]['academic_year'])}: {len(rows)} programmes",
     )
 
 

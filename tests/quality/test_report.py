@@ -384,3 +384,16 @@ def test_a_failed_write_keeps_the_previous_report(warehouse: Path, monkeypatch: 
         report.write_report(warehouse, now=NOW)
     assert target.read_text() == "previous report"
     assert sorted(p.name for p in warehouse.parent.iterdir()) == ["quality_report.html", "registry.duckdb"]
+
+
+@pytest.mark.slow
+def test_the_snapshot_title_with_a_script_tag_shows_as_text_in_the_published_report(
+    published_registry, tmp_path
+):
+    """The Antwerp snapshot's "<script>" title (scrapers/snapshot/README.md) is listed in the current offer,
+    escaped: the browser shows the characters and runs nothing."""
+    text = report.write_report(published_registry / "registry.duckdb", tmp_path / "report.html").read_text()
+    assert "Micro-credential Cybersecurity Fundamentals: &lt;script&gt; Injection &amp; Web Defence" in text
+    assert "<script" not in text.lower()
+    # The current offer lists every programme of each institution's latest year.
+    assert text.count('id="inst-uantwerpen-offer"') == 1 and "2025-2026: 30 programmes" in text
