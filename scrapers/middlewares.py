@@ -6,20 +6,22 @@ import re
 from datetime import UTC, datetime
 
 
-class FetchRecordMiddleware:
-    """Stamps the fetch time (UTC) and the server's own status code on the request meta, and counts the
-    server's answers in ``microcred/server_status/{code}``.
-
-    It sits closest to the network (above the HTTP cache at 900), so it sees a 304 before the cache turns it
-    into the stored 200; Scrapy's own ``downloader/response_status_count`` only ever sees the 200.
-    """
-
+class _StatsMiddleware:
     def __init__(self, stats):
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
+
+
+class FetchRecordMiddleware(_StatsMiddleware):
+    """Stamps the fetch time (UTC) and the server's own status code on the request meta, and counts the
+    server's answers in ``microcred/server_status/{code}``.
+
+    It sits closest to the network (above the HTTP cache at 900), so it sees a 304 before the cache turns it
+    into the stored 200; Scrapy's own ``downloader/response_status_count`` only ever sees the 200.
+    """
 
     def process_response(self, request, response, spider=None):
         request.meta["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -50,7 +52,7 @@ LEGACY_CHARSETS = frozenset(
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
-class CharsetRepairMiddleware:
+class CharsetRepairMiddleware(_StatsMiddleware):
     """Reads a UTF-8 body as UTF-8 when the server's header claims a single-byte charset.
 
     A page served as ``text/html; charset=ISO-8859-1`` whose bytes are UTF-8 would otherwise turn
@@ -59,13 +61,6 @@ class CharsetRepairMiddleware:
     its SHA-256 in the provenance) is untouched. ``CharsetIssueSpiderMiddleware`` records each repair as a
     harvest issue, so the site's mistake is reported, not hidden.
     """
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
 
     def process_response(self, request, response, spider=None):
         content_type = response.headers.get(b"Content-Type") or b""

@@ -216,26 +216,23 @@ def test_the_newcomers_question_has_an_answer(con):
     assert set(answer) == {"ugent", "uantwerpen", "rug"}
 
 
-def test_microcred_sql_prints_a_query_result(published_registry):
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "sql", "SELECT count(*) AS n FROM programme_current"],
-        env={"MICROCRED_DATA_DIR": str(published_registry), "PATH": ""},
+def microcred_sql(data_dir: Path, query: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "sql", query],
+        env={"MICROCRED_DATA_DIR": str(data_dir), "PATH": ""},
         capture_output=True,
         text=True,
         cwd=REPO,
         check=False,
     )
+
+
+def test_microcred_sql_prints_a_query_result(published_registry):
+    result = microcred_sql(published_registry, "SELECT count(*) AS n FROM programme_current")
     assert result.returncode == 0, result.stderr
     assert "120" in result.stdout
 
 
 def test_microcred_sql_fails_clearly_without_a_warehouse(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "sql", "SELECT 1"],
-        env={"MICROCRED_DATA_DIR": str(tmp_path), "PATH": ""},
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
+    result = microcred_sql(tmp_path, "SELECT 1")
     assert result.returncode == 1 and "No warehouse has been published yet" in result.stderr
