@@ -236,3 +236,19 @@ def test_microcred_sql_prints_a_query_result(published_registry):
 def test_microcred_sql_fails_clearly_without_a_warehouse(tmp_path):
     result = microcred_sql(tmp_path, "SELECT 1")
     assert result.returncode == 1 and "No warehouse has been published yet" in result.stderr
+
+
+def test_the_readme_python_example_runs_as_written(published_registry, tmp_path):
+    """The Python block opens ``data/registry.duckdb`` relative to the repository: run it from a folder
+    laid out the same way."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "registry.duckdb").symlink_to(published_registry / "registry.duckdb")
+    for block in blocks:
+        code = "\n".join(line.removeprefix("  ") for line in block.splitlines())
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+        )
+        assert result.returncode == 0, result.stderr
