@@ -1,0 +1,463 @@
+"""Every query the dashboard runs, against the published warehouse, read-only.
+
+A refresh replaces ``registry.duckdb`` with ``os.replace``. So the dashboard never keeps a connection: each
+page render opens its own (``connect``), reads one consistent version of the file and closes it. The
+connection is a private in-memory DuckDB that ATTACHes the file ``READ_ONLY``: ``duckdb.connect(path)``
+would hand out the process-wide instance cached for that path, which keeps reading the *replaced* file for
+as long as any other session still holds a connection to it.
+
+User input only ever reaches SQL as bound parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.publish import default_data_dir, warehouse_path
+
+CURRENT = "current"  # each institution's latest academic year
+ALL = "all"
+YearChoice = str | int  # CURRENT, ALL or an academic year (its start year)
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "nl": "Dutch",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "ln": "Lingala",
+    "unknown": "unknown",
+}
+SEMESTER_LABELS = {
+    "S1": "1st semester",
+    "S2": "2nd semester",
+    "YEAR": "Full year",
+    "SUMMER": "Summer",
+    "WINTER": "Winter",
+    "unknown": "unknown",
+}
+
+
+def language_label(code: str) -> str:
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({code})" if name and code != "unknown" else (name or code)
+
+
+def short_name(name: str) -> str:
+    """'Ghent University' -> 'Ghent', 'University of Antwerp' -> 'Antwerp' (for chart legends)."""
+    return name.removeprefix("University of ").removesuffix(" University").strip() or name
+
+
+def year_label(year: int) -> str:
+    return f"{year}-{year + 1}"
+
+
+class NoWarehouse(Exception):
+    """No warehouse has been published at ``path`` yet."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+def warehouse_file() -> Path:
+    """``$MICROCRED_DATA_DIR/registry.duckdb``, or ``data/registry.duckdb`` under the repository."""
+    return warehouse_path(default_data_dir())
+
+
+@contextlib.contextmanager
+def connect(path: Path | None = None) -> Iterator[Warehouse]:
+    """One read-only view of the warehouse for one page render; raises NoWarehouse when there is none."""
+    path = Path(path or warehouse_file())
+    if not path.is_file():
+        raise NoWarehouse(path)
+    con = duckdb.connect(":memory:")
+    try:
+        literal = str(path.resolve()).replace("'", "''")
+        con.execute(f"ATTACH '{literal}' AS registry (READ_ONLY)")
+        con.execute("USE registry")
+        # Nothing the dashboard runs needs files other than the warehouse.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        yield Warehouse(con, path)
+    finally:
+        con.close()
+
+
+def fingerprint(path: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime ns, size) of the file: it changes whenever a refresh publishes a new warehouse."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The search page's filters; empty means 'any'."""
+
+    institutions: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    min_credits: float | None = None
+    max_credits: float | None = None
+    semesters: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    year: YearChoice = CURRENT
+    start_from: date | None = None
+    text: str = ""
+    broken_only: bool = False
+
+    def words(self) -> list[str]:
+        return self.text.split()
+
+    def where(self, alias: str = "") -> tuple[str, list]:
+        """The WHERE clause over ``programme_search`` (columns prefixed with ``alias``) and its parameters."""
+        p = f"{alias}." if alias else ""
+        clauses: list[str] = []
+        params: list = []
+        if self.institutions:
+            clauses.append(f"list_contains(?::VARCHAR[], {p}institution_id)")
+            params.append(list(self.institutions))
+        if self.languages:
+            clauses.append(f"list_has_any({p}languages, ?::VARCHAR[])")
+            params.append(list(self.languages))
+        if self.min_credits is not None:
+            clauses.append(f"{p}credits_ects >= ?")
+            params.append(float(self.min_credits))
+        if self.max_credits is not None:
+            clauses.append(f"{p}credits_ects <= ?")
+            params.append(float(self.max_credits))
+        if self.semesters:
+            clauses.append(f"list_contains(?::VARCHAR[], {p}semester)")
+            params.append(list(self.semesters))
+        if self.areas:
+            clauses.append(f"list_contains(?::VARCHAR[], {p}area)")
+            params.append(list(self.areas))
+        if self.year == CURRENT:
+            clauses.append(f"{p}is_current_year")
+        elif self.year != ALL:
+            clauses.append(f"{p}academic_year = ?")
+            params.append(int(self.year))
+        if self.start_from is not None:
+            clauses.append(f"{p}start_date >= ?")
+            params.append(self.start_from)
+        for word in self.words():
+            # Every word must occur in the title or a learning outcome, in any case.
+            clauses.append(f"{p}search_text ILIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(word))
+        if self.broken_only:
+            clauses.append(f"len({p}rules_broken) > 0")
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+@dataclass
+class Warehouse:
+    """The queries of the three pages, on one open read-only connection."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    _latest: dict[str, int] | None = field(default=None, repr=False)
+
+    def frame(self, sql: str, params: Sequence | None = None) -> pl.DataFrame:
+        return self.con.sql(sql, params=list(params or [])).pl()
+
+    def rows(self, sql: str, params: Sequence | None = None) -> list[tuple]:
+        return self.con.execute(sql, list(params or [])).fetchall()
+
+    # -- what there is ---------------------------------------------------------------------------------
+    def institutions(self) -> dict[str, str]:
+        """institution id -> name, in the registry's order."""
+        return dict(self.rows("SELECT institution_id, name FROM institution ORDER BY rowid"))
+
+    def latest_years(self) -> dict[str, int]:
+        """Each institution's latest academic year: its current offer."""
+        if self._latest is None:
+            self._latest = dict(
+                self.rows(
+                    "SELECT p.institution_id, max(p.academic_year) FROM programme p "
+                    "JOIN institution i USING (institution_id) GROUP BY ALL ORDER BY min(i.rowid)"
+                )
+            )
+        return self._latest
+
+    def academic_years(self) -> list[int]:
+        return [row[0] for row in self.rows("SELECT DISTINCT academic_year FROM programme ORDER BY 1 DESC")]
+
+    def languages(self) -> list[str]:
+        return [
+            row[0]
+            for row in self.rows(
+                "SELECT language FROM language_offer WHERE language <> 'unknown' "
+                "GROUP BY ALL ORDER BY sum(programmes) DESC, language"
+            )
+        ]
+
+    def semesters(self) -> list[str]:
+        return [
+            row[0]
+            for row in self.rows(
+                "SELECT semester FROM semester_offer WHERE semester <> 'unknown' "
+                "GROUP BY ALL ORDER BY min(semester_order)"
+            )
+        ]
+
+    def areas(self) -> list[str]:
+        return [
+            row[0]
+            for row in self.rows(
+                "SELECT DISTINCT area FROM programme_search WHERE area IS NOT NULL ORDER BY 1"
+            )
+        ]
+
+    def credits_bounds(self) -> tuple[float, float]:
+        low, high = self.rows("SELECT min(credits_ects), max(credits_ects) FROM programme")[0]
+        return float(low or 0), float(high or 0)
+
+    def last_published(self) -> str | None:
+        return self.rows("SELECT max(ended_at)::VARCHAR FROM run WHERE published")[0][0]
+
+    def _years(self, year: YearChoice, alias: str = "") -> tuple[str, list]:
+        """A clause keeping ``year``: one academic year, all of them, or each institution's latest."""
+        p = f"{alias}." if alias else ""
+        if year == ALL:
+            return "TRUE", []
+        if year == CURRENT:
+            latest = [f"{inst}:{y}" for inst, y in self.latest_years().items()]
+            if not latest:
+                return "FALSE", []
+            return f"list_contains(?::VARCHAR[], concat({p}institution_id, ':', {p}academic_year))", [latest]
+        return f"{p}academic_year = ?", [int(year)]
+
+    @staticmethod
+    def _institutions(
+        institutions: Sequence[str], alias: str = "", column: str = "institution_id"
+    ) -> tuple[str, list]:
+        p = f"{alias}." if alias else ""
+        if not institutions:
+            return "TRUE", []
+        return f"list_contains(?::VARCHAR[], {p}{column})", [list(institutions)]
+
+    def _scope(self, institutions: Sequence[str], year: YearChoice, alias: str = "") -> tuple[str, list]:
+        inst_sql, inst_params = self._institutions(institutions, alias)
+        year_sql, year_params = self._years(year, alias)
+        return f"{inst_sql} AND {year_sql}", inst_params + year_params
+
+    # -- overview ------------------------------------------------------------------------------------------
+    def current_offer(self, institutions: Sequence[str]) -> pl.DataFrame:
+        """Per institution: its latest year's programmes, credits, and the change against the year before."""
+        where, params = self._institutions(institutions, "o")
+        return self.frame(
+            f"""
+            WITH ranked AS (
+                SELECT o.*, lead(o.programmes) OVER (PARTITION BY o.institution_id ORDER BY o.academic_year DESC)
+                       AS previous_programmes,
+                       row_number() OVER (PARTITION BY o.institution_id ORDER BY o.academic_year DESC) AS rank
+                FROM offer_by_year o WHERE {where}
+            )
+            SELECT r.institution_id, i.name, r.academic_year, r.programmes, r.previous_programmes,
+                   r.total_credits, r.median_credits
+            FROM ranked r JOIN institution i USING (institution_id)
+            WHERE r.rank = 1
+            ORDER BY i.rowid
+            """,
+            params,
+        )
+
+    def offer_by_year(self, institutions: Sequence[str]) -> pl.DataFrame:
+        where, params = self._institutions(institutions, "o")
+        return self.frame(
+            f"""SELECT i.name AS institution, o.academic_year, o.academic_year || '-' || (o.academic_year + 1)
+                       AS year, o.programmes, o.total_credits, o.median_credits
+                FROM offer_by_year o JOIN institution i USING (institution_id)
+                WHERE {where} ORDER BY i.rowid, o.academic_year""",
+            params,
+        )
+
+    def credits_distribution(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        where, params = self._scope(institutions, year, "c")
+        return self.frame(
+            f"""SELECT i.name AS institution, c.credits_band, min(c.band_order) AS band_order,
+                       sum(c.programmes)::BIGINT AS programmes
+                FROM credits_distribution c JOIN institution i USING (institution_id)
+                WHERE {where} GROUP BY ALL ORDER BY band_order, institution""",
+            params,
+        )
+
+    def language_offer(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        where, params = self._scope(institutions, year, "l")
+        return self.frame(
+            f"""SELECT i.name AS institution, l.language, sum(l.programmes)::BIGINT AS programmes
+                FROM language_offer l JOIN institution i USING (institution_id)
+                WHERE {where} GROUP BY ALL ORDER BY programmes DESC, institution""",
+            params,
+        )
+
+    def semester_offer(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        where, params = self._scope(institutions, year, "s")
+        return self.frame(
+            f"""SELECT i.name AS institution, s.semester, min(s.semester_order) AS semester_order,
+                       sum(s.programmes)::BIGINT AS programmes
+                FROM semester_offer s JOIN institution i USING (institution_id)
+                WHERE {where} GROUP BY ALL ORDER BY semester_order, institution""",
+            params,
+        )
+
+    def offer_by_refresh(self, institutions: Sequence[str]) -> pl.DataFrame:
+        where, params = self._institutions(institutions, "r")
+        return self.frame(
+            f"""SELECT i.name AS institution, r.run_id, r.refreshed_at,
+                       strftime(min(r.refreshed_at) OVER (PARTITION BY r.run_id), '%Y-%m-%d %H:%M') AS refresh,
+                       r.programmes, r.micro_credentials
+                FROM offer_by_refresh r JOIN institution i USING (institution_id)
+                WHERE {where} ORDER BY r.run_id, i.rowid""",
+            params,
+        )
+
+    def last_refresh(self, institutions: Sequence[str]) -> pl.DataFrame:
+        """The latest run of each source: its status, whether it was published, and why."""
+        where, params = self._institutions(institutions, "r", column="source")
+        return self.frame(
+            f"""SELECT coalesce(i.name, r.source) AS source, r.run_id, r.started_at, r.ended_at, r.status,
+                       r.published, r.reason, r.pages_fetched, r.not_modified, r.errors, r.programmes,
+                       r.published_run_id
+                FROM run r LEFT JOIN institution i ON i.institution_id = r.source
+                WHERE {where}
+                QUALIFY row_number() OVER (PARTITION BY r.source ORDER BY r.run_id DESC) = 1
+                ORDER BY i.rowid""",
+            params,
+        )
+
+    # -- search --------------------------------------------------------------------------------------------
+    def search(self, filters: SearchFilters, limit: int | None = None) -> pl.DataFrame:
+        where, params = filters.where("s")
+        limit_sql = ""
+        if limit is not None:
+            limit_sql = "LIMIT ?"
+            params = [*params, int(limit)]
+        return self.frame(
+            f"""SELECT s.registry_id, s.title, s.institution_name AS institution, s.academic_year,
+                       s.academic_year_label AS year, s.credits_ects AS credits, s.study_hours, s.languages,
+                       s.semester, s.delivery_mode, s.area, s.start_date, s.fee_eur, s.errors, s.warnings,
+                       s.rules_broken, s.url, s.learning_outcomes
+                FROM programme_search s JOIN institution i USING (institution_id)
+                WHERE {where}
+                ORDER BY i.rowid, s.academic_year DESC, s.title, s.registry_id
+                {limit_sql}""",
+            params,
+        )
+
+    def search_count(self, filters: SearchFilters) -> int:
+        where, params = filters.where("s")
+        return self.rows(f"SELECT count(*) FROM programme_search s WHERE {where}", params)[0][0]
+
+    def search_by_institution(self, filters: SearchFilters) -> pl.DataFrame:
+        """Matches per institution (zero included) and how many of them break a registry rule."""
+        where, params = filters.where("s")
+        inst_where, inst_params = self._institutions(filters.institutions, "i")
+        return self.frame(
+            f"""WITH hits AS (SELECT s.* FROM programme_search s WHERE {where})
+                SELECT i.institution_id, i.name AS institution, count(h.registry_id) AS programmes,
+                       count(h.registry_id) FILTER (len(h.rules_broken) > 0) AS breaking_a_rule,
+                       coalesce(sum(h.errors), 0)::BIGINT AS error_flags,
+                       coalesce(sum(h.warnings), 0)::BIGINT AS warning_flags
+                FROM institution i LEFT JOIN hits h USING (institution_id)
+                WHERE {inst_where}
+                GROUP BY ALL ORDER BY min(i.rowid)""",
+            params + inst_params,
+        )
+
+    def search_flags(self, filters: SearchFilters) -> pl.DataFrame:
+        """The flags on the matching programmes: which rule each breaks and why."""
+        where, params = filters.where("s")
+        return self.frame(
+            f"""SELECT d.institution_id, s.institution_name AS institution, s.academic_year_label AS year,
+                       d.record_key AS registry_id, d.record_title AS title, d.rule_id, d.severity, d.rule_title, d.field, d.value,
+                       d.message, d.url
+                FROM flag_detail d
+                JOIN programme_search s ON s.registry_id = d.record_key AND s.academic_year = d.academic_year
+                JOIN institution i ON i.institution_id = s.institution_id
+                WHERE d.record_kind = 'programme' AND {where}
+                ORDER BY i.rowid, s.academic_year DESC, d.record_title,
+                         list_position(['error', 'warning', 'info'], d.severity), d.rule_id""",
+            params,
+        )
+
+    # -- quality -------------------------------------------------------------------------------------------
+    def scorecard(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        where, params = self._scope(institutions, year, "s")
+        return self.frame(
+            f"""SELECT s.institution_id, i.name AS institution, s.academic_year,
+                       s.academic_year || '-' || (s.academic_year + 1) AS year, s.rule_id, s.severity,
+                       s.title, s.record, s.records, s.records_failing, s.records_meeting, s.share_meeting
+                FROM scorecard s JOIN institution i USING (institution_id)
+                WHERE {where}
+                ORDER BY i.rowid, s.academic_year DESC, list_position(['error', 'warning', 'info'], s.severity),
+                         s.records_failing DESC, s.rule_id""",
+            params,
+        )
+
+    def _flag_scope(self, institutions: Sequence[str], year: YearChoice) -> tuple[str, list]:
+        # Harvest-level flags (a page that failed) belong to no academic year: they show with every year.
+        inst_sql, inst_params = self._institutions(institutions, "d")
+        year_sql, year_params = self._years(year, "d")
+        return f"{inst_sql} AND (d.academic_year IS NULL OR {year_sql})", inst_params + year_params
+
+    def flagged_rules(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        """The rules with at least one flag in scope, errors first, with their flag counts."""
+        where, params = self._flag_scope(institutions, year)
+        return self.frame(
+            f"""SELECT d.rule_id, d.rule_title, d.severity, count(*) AS flags,
+                       count(DISTINCT d.institution_id) AS institutions
+                FROM flag_detail d WHERE {where}
+                GROUP BY d.rule_id, d.rule_title, d.severity
+                ORDER BY list_position(['error', 'warning', 'info'], d.severity), flags DESC, d.rule_id""",
+            params,
+        )
+
+    def rule(self, rule_id: str) -> dict | None:
+        frame = self.frame(
+            "SELECT rule_id, severity, blocking, title, standard, citation, applies_to, record, explanation "
+            "FROM rule WHERE rule_id = ?",
+            [rule_id],
+        )
+        return frame.row(0, named=True) if frame.height else None
+
+    def flag_detail(self, rule_id: str, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        where, params = self._flag_scope(institutions, year)
+        return self.frame(
+            f"""SELECT i.name AS institution, d.institution_id, d.academic_year,
+                       CASE WHEN d.academic_year IS NULL THEN NULL
+                            ELSE d.academic_year || '-' || (d.academic_year + 1) END AS year,
+                       d.record_kind, d.record_key, d.record_title, d.field, d.value, d.message, d.url
+                FROM flag_detail d JOIN institution i USING (institution_id)
+                WHERE d.rule_id = ? AND {where}
+                ORDER BY i.rowid, d.academic_year DESC NULLS LAST, d.record_title, d.record_key, d.field""",
+            [rule_id, *params],
+        )
+
+    def annex_i_coverage(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
+        where, params = self._scope(institutions, year, "a")
+        return self.frame(
+            f"""SELECT i.name AS institution, a.academic_year, a.element, a.mandatory, a.programmes,
+                       a.programmes_publishing, a.coverage
+                FROM annex_i_coverage a JOIN institution i USING (institution_id)
+                WHERE {where}
+                ORDER BY i.rowid, a.academic_year DESC, a.mandatory DESC, a.element""",
+            params,
+        )

@@ -1,0 +1,277 @@
+"""Streamlit helpers shared by the pages: opening the warehouse, filters kept in the URL, charts."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+
+import altair as alt
+import duckdb
+import polars as pl
+import streamlit as st
+
+from dashboard import data
+from dashboard.text import escape_markdown
+
+SEVERITY_BADGE = {"error": ("error", "red"), "warning": ("warning", "orange"), "info": ("info", "blue")}
+INSTITUTION_COLOURS = ["#1E64C8", "#C8102E", "#DC9600", "#2E8B57", "#6A5ACD", "#8C564B"]
+
+
+@contextlib.contextmanager
+def open_warehouse() -> Iterator[data.Warehouse]:
+    """The warehouse for this render, or a friendly message (and the end of the page) when there is none."""
+    try:
+        with data.connect() as warehouse:
+            yield warehouse
+    except data.NoWarehouse as missing:
+        with st.container(key="no-warehouse"):
+            st.info(
+                "**No warehouse has been published yet.** The dashboard reads the registry that a refresh "
+                "publishes, and there is none at the path below. Run `make run` (a full refresh on the bundled "
+                "snapshot, about half a minute) and reload this page.",
+                icon=":material/hourglass_empty:",
+            )
+            st.code(str(missing.path), language=None)
+        st.stop()
+    except duckdb.Error as error:
+        with st.container(key="warehouse-error"):
+            st.error(
+                "**The warehouse could not be read.** It may come from an older version of the pipeline; "
+                "run `make run` to publish a new one. DuckDB said:",
+                icon=":material/error:",
+            )
+            st.code(f"{type(error).__name__}: {error}", language=None)
+        st.stop()
+
+
+# -- filters kept in the page address ----------------------------------------------------------------------
+# Each filter widget has a session-state key; the first render of a page in a session seeds it from the
+# URL's query parameters, and every render writes the filters that differ from their defaults back to the
+# URL, so a filtered view can be bookmarked and shared.
+
+
+def url_values(param: str) -> list[str]:
+    return [value for value in st.query_params.get_all(param) if value != ""]
+
+
+def seed(key: str, value: object) -> None:
+    """Give a widget its first value (from the URL) unless the session already holds one."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def keep_valid(key: str, options: Sequence, default: object) -> None:
+    """Drop stale choices (a refresh may remove an option) so that the widget never sees an unknown one."""
+    value = st.session_state.get(key, default)
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in options]
+    elif value not in options:
+        st.session_state[key] = default
+
+
+def write_url(params: dict[str, object]) -> None:
+    """Mirror the filters into the URL: lists repeat the parameter, None/''/[]/False drop it."""
+    wanted: dict[str, list[str]] = {}
+    for name, value in params.items():
+        if value is None or value == "" or value == [] or value is False:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        wanted[name] = [
+            "1" if v is True else (v.isoformat() if isinstance(v, date) else _plain(v)) for v in values
+        ]
+    current = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_float(values: list[str]) -> float | None:
+    try:
+        return float(values[0]) if values else None
+    except ValueError:
+        return None
+
+
+def parse_date(values: list[str]) -> date | None:
+    try:
+        return date.fromisoformat(values[0]) if values else None
+    except ValueError:
+        return None
+
+
+def parse_year(values: list[str], years: Sequence[int]) -> data.YearChoice:
+    if not values:
+        return data.CURRENT
+    value = values[0].strip().lower()
+    if value in (data.CURRENT, data.ALL):
+        return value
+    # 2024 and 2024-2025 both mean the academic year that starts in 2024.
+    head = value.split("-")[0]
+    if head.isdigit() and int(head) in years:
+        return int(head)
+    return data.CURRENT
+
+
+def year_options(years: Sequence[int]) -> list[data.YearChoice]:
+    return [data.CURRENT, *years, data.ALL]
+
+
+def format_year(choice: data.YearChoice) -> str:
+    if choice == data.CURRENT:
+        return "Current offer (latest year)"
+    if choice == data.ALL:
+        return "All academic years"
+    return data.year_label(int(choice))
+
+
+def describe_year(
+    choice: data.YearChoice, latest: dict[str, int], names: dict[str, str], shown: Sequence[str]
+) -> str:
+    """A plain sentence saying which academic years the page shows for the institutions ``shown``."""
+    if choice == data.ALL:
+        return "all academic years in the registry"
+    if choice == data.CURRENT:
+        parts = [
+            f"{names.get(inst, inst)} {data.year_label(year)}"
+            for inst, year in latest.items()
+            if inst in shown
+        ]
+        if len(parts) == 1:
+            return f"the current academic year ({parts[0]})"
+        return "each institution's current academic year (" + ", ".join(parts) + ")"
+    return f"academic year {data.year_label(int(choice))}"
+
+
+def institution_picker(names: dict[str, str], *, key: str, label: str = "Institution") -> list[str]:
+    """'All institutions' or one; returns the ids to show (all of them for 'All')."""
+    options = ["", *names]
+    seed(key, (url_values("institution") or [""])[0])
+    keep_valid(key, options, "")
+    choice = st.sidebar.radio(
+        label,
+        options,
+        format_func=lambda inst: names.get(inst, "All institutions, side by side"),
+        key=key,
+    )
+    return [choice] if choice else list(names)
+
+
+def year_picker(years: Sequence[int], *, key: str, label: str = "Academic year") -> data.YearChoice:
+    options = year_options(years)
+    seed(key, parse_year(url_values("year"), years))
+    keep_valid(key, options, data.CURRENT)
+    return st.sidebar.selectbox(
+        label,
+        options,
+        format_func=format_year,
+        key=key,
+        help="The current offer is each institution's latest academic year: the one its site lists last.",
+    )
+
+
+def data_footer(warehouse: data.Warehouse) -> None:
+    published = warehouse.last_published()
+    st.divider()
+    st.caption(
+        escape_markdown(
+            f"Read-only from the published warehouse {warehouse.path}"
+            + (f", last published {published[:16]} UTC." if published else ".")
+            + " Every figure comes from a view documented in docs/data_dictionary.md."
+        )
+    )
+
+
+# -- charts ----------------------------------------------------------------------------------------------------
+# Each institution keeps its colour whichever institutions a chart shows.
+HOUSE_COLOURS = {"Ghent": "#1E64C8", "Antwerp": "#C8102E", "Groningen": "#DC9600"}
+
+
+def institution_scale(names: Sequence[str]) -> alt.Scale:
+    spare = iter(colour for colour in INSTITUTION_COLOURS if colour not in HOUSE_COLOURS.values())
+    colours = [HOUSE_COLOURS.get(name) or next(spare, "#888888") for name in names]
+    return alt.Scale(domain=list(names), range=colours)
+
+
+def short_institution(frame: pl.DataFrame) -> pl.Expr:
+    """The frame's institution column with city names ('Ghent University' -> 'Ghent')."""
+    names = frame["institution"].unique().to_list()
+    return pl.col("institution").replace({name: data.short_name(name) for name in names})
+
+
+def _short_names(frame: pl.DataFrame, names: Sequence[str]) -> tuple[pl.DataFrame, list[str]]:
+    """Charts name institutions by their city: 'Ghent', not 'Ghent University'."""
+    frame = frame.with_columns(short_institution(frame))
+    return frame, [data.short_name(name) for name in names]
+
+
+def grouped_bars(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    category_title: str,
+    order: list[str],
+    names: Sequence[str],
+    label: Callable[[str], str] | None = None,
+    height: int = 260,
+) -> alt.Chart:
+    """Programmes per category, one bar per institution side by side."""
+    frame, names = _short_names(frame, names)
+    if label is not None:
+        frame = frame.with_columns(
+            pl.col(category).map_elements(label, return_dtype=pl.String).alias(category)
+        )
+        order = [label(value) for value in order]
+    return (
+        alt.Chart(frame.to_pandas())
+        .mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("institution:N", sort=list(names)),
+            y=alt.Y("programmes:Q", title="Programmes"),
+            color=alt.Color(
+                "institution:N",
+                title=None,
+                scale=institution_scale(names),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("institution:N", title="Institution"),
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip("programmes:Q", title="Programmes"),
+            ],
+        )
+        .properties(height=height)
+    )
+
+
+def trend_lines(
+    frame: pl.DataFrame, *, x: str, x_title: str, x_type: str, names: Sequence[str], height: int = 260
+) -> alt.Chart:
+    """Programmes over time, one line per institution."""
+    frame, names = _short_names(frame, names)
+    return (
+        alt.Chart(frame.to_pandas())
+        .mark_line(point=alt.OverlayMarkDef(size=60))
+        .encode(
+            x=alt.X(f"{x}:{x_type}", title=x_title, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("programmes:Q", title="Programmes"),
+            color=alt.Color(
+                "institution:N",
+                title=None,
+                scale=institution_scale(names),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("institution:N", title="Institution"),
+                alt.Tooltip(f"{x}:{x_type}", title=x_title),
+                alt.Tooltip("programmes:Q", title="Programmes"),
+            ],
+        )
+        .properties(height=height)
+    )

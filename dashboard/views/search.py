@@ -1,0 +1,359 @@
+"""Search: every micro-credential of the three institutions in one place, filtered the way Nova Academy does."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.text import escape_frame, escape_markdown, page_label, safe_url
+
+# session-state key -> URL query parameter
+PARAMS = {
+    "search_institution": "institution",
+    "search_language": "language",
+    "search_min_credits": "min_credits",
+    "search_max_credits": "max_credits",
+    "search_semester": "semester",
+    "search_area": "area",
+    "search_year": "year",
+    "search_start": "start_from",
+    "search_text": "q",
+    "search_broken": "broken",
+}
+
+
+def _clear_filters() -> None:
+    for key in PARAMS:
+        st.session_state.pop(key, None)
+    st.query_params.clear()
+
+
+def search_page() -> None:
+    st.title("Find a micro-credential", anchor=False)
+    st.caption(
+        "Search the offer of all three institutions at once. Filters sit in the sidebar and are kept in the "
+        "page address: copy it to share exactly this view."
+    )
+    with ui.open_warehouse() as warehouse:
+        filters = _filters(warehouse)
+        names = warehouse.institutions()
+        latest = warehouse.latest_years()
+
+        count = warehouse.search_count(filters)
+        per_institution = warehouse.search_by_institution(filters)
+        breaking = int(per_institution["breaking_a_rule"].sum()) if per_institution.height else 0
+        st.markdown(
+            escape_markdown(
+                f"Showing {ui.describe_year(filters.year, latest, names, filters.institutions or names)}.",
+                one_line=False,
+            )
+        )
+
+        found, broken, institutions = st.columns(3, border=True)
+        with found, st.container(key="result-count"):
+            st.metric(
+                "Programmes found",
+                count,
+                help="Programme records matching every filter: one per micro-credential per academic year.",
+            )
+        with broken, st.container(key="result-breaking"):
+            st.metric(
+                "Of which break a registry rule",
+                breaking,
+                help="At least one error or warning flag; see the Quality page.",
+            )
+        with institutions, st.container(key="result-institutions"):
+            st.metric("Institutions with a match", int((per_institution["programmes"] > 0).sum()))
+
+        st.subheader("Per institution", anchor=False)
+        with st.container(key="per-institution"):
+            st.table(
+                escape_frame(
+                    per_institution.select(
+                        pl.col("institution").alias("Institution"),
+                        pl.col("programmes").alias("Programmes found"),
+                        pl.col("breaking_a_rule").alias("Breaking a rule"),
+                        pl.col("error_flags").alias("Error flags"),
+                        pl.col("warning_flags").alias("Warning flags"),
+                    )
+                ),
+                hide_index=True,
+            )
+
+        results = warehouse.search(filters)
+        st.subheader(f"Results ({count})", anchor=False)
+        if not results.height:
+            st.info(
+                "Nothing matches these filters. Widen the credits range, pick another year or clear a filter."
+            )
+        else:
+            _results_table(results)
+            _result_list(results)
+            _flags(warehouse, filters, breaking)
+        ui.data_footer(warehouse)
+        st.container(key="page-ready").empty()
+
+
+def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
+    """The sidebar's filters, seeded from the URL on the first render and written back to it."""
+    names = warehouse.institutions()
+    languages = warehouse.languages()
+    semesters = warehouse.semesters()
+    areas = warehouse.areas()
+    years = warehouse.academic_years()
+    low, high = warehouse.credits_bounds()
+
+    ui.seed("search_text", " ".join(ui.url_values("q")))
+    text = st.text_input(
+        "Search titles and learning outcomes",
+        key="search_text",
+        placeholder="e.g. data, climate, law — every word must occur, in any case",
+        icon=":material/search:",
+    )
+
+    sidebar = st.sidebar
+    sidebar.header("Filters", anchor=False)
+    ui.seed("search_institution", ui.url_values("institution"))
+    ui.keep_valid("search_institution", list(names), [])
+    institutions = sidebar.multiselect(
+        "Institution",
+        list(names),
+        format_func=lambda i: names.get(i, i),
+        key="search_institution",
+        placeholder="Any",
+    )
+    ui.seed("search_language", [v.lower() for v in ui.url_values("language")])
+    ui.keep_valid("search_language", languages, [])
+    chosen_languages = sidebar.multiselect(
+        "Language of instruction",
+        languages,
+        format_func=data.language_label,
+        key="search_language",
+        placeholder="Any",
+        help="Programmes taught (also) in one of these languages.",
+    )
+    sidebar.markdown("**Credits (ECTS)**")
+    left, right = sidebar.columns(2)
+    ui.seed("search_min_credits", ui.parse_float(ui.url_values("min_credits")))
+    ui.seed("search_max_credits", ui.parse_float(ui.url_values("max_credits")))
+    min_credits = left.number_input(
+        "at least",
+        value=None,
+        min_value=0.0,
+        max_value=max(high, 60.0),
+        step=1.0,
+        format="%g",
+        key="search_min_credits",
+        placeholder=f"{low:g}",
+    )
+    max_credits = right.number_input(
+        "at most",
+        value=None,
+        min_value=0.0,
+        max_value=max(high, 60.0),
+        step=1.0,
+        format="%g",
+        key="search_max_credits",
+        placeholder=f"{high:g}",
+    )
+    ui.seed("search_semester", [v.upper() for v in ui.url_values("semester")])
+    ui.keep_valid("search_semester", semesters, [])
+    chosen_semesters = sidebar.multiselect(
+        "Semester",
+        semesters,
+        format_func=lambda s: data.SEMESTER_LABELS.get(s, s),
+        key="search_semester",
+        placeholder="Any",
+    )
+    ui.seed("search_area", ui.url_values("area"))
+    ui.keep_valid("search_area", areas, [])
+    chosen_areas = sidebar.multiselect(
+        "Area (faculty or school)", areas, key="search_area", placeholder="Any"
+    )
+    year = ui.year_picker(years, key="search_year")
+    ui.seed("search_start", ui.parse_date(ui.url_values("start_from")))
+    start_from = sidebar.date_input(
+        "Starts on or after",
+        value=None,
+        key="search_start",
+        format="YYYY-MM-DD",
+        help="Programmes without a published start date are left out.",
+    )
+    ui.seed("search_broken", ui.url_values("broken")[:1] in (["1"], ["true"]))
+    broken_only = sidebar.toggle("Only those that break a rule", key="search_broken")
+    sidebar.button("Clear all filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
+
+    filters = data.SearchFilters(
+        institutions=tuple(institutions),
+        languages=tuple(chosen_languages),
+        min_credits=min_credits,
+        max_credits=max_credits,
+        semesters=tuple(chosen_semesters),
+        areas=tuple(chosen_areas),
+        year=year,
+        start_from=start_from if not isinstance(start_from, tuple) else None,
+        text=(text or "").strip(),
+        broken_only=bool(broken_only),
+    )
+    ui.write_url(
+        {
+            "institution": list(filters.institutions),
+            "language": list(filters.languages),
+            "min_credits": filters.min_credits,
+            "max_credits": filters.max_credits,
+            "semester": list(filters.semesters),
+            "area": list(filters.areas),
+            "year": None if filters.year == data.CURRENT else filters.year,
+            "start_from": filters.start_from,
+            "q": filters.text,
+            "broken": filters.broken_only,
+        }
+    )
+    return filters
+
+
+def _results_table(results: pl.DataFrame) -> None:
+    """The interactive table (sortable; select a row for its details)."""
+    table = results.select(
+        "title",
+        "institution",
+        "year",
+        "credits",
+        pl.col("languages").list.join(", "),
+        pl.col("semester").replace_strict(data.SEMESTER_LABELS, default=pl.col("semester")),
+        "area",
+        "start_date",
+        pl.col("rules_broken").list.join(", "),
+        pl.col("url").map_elements(safe_url, return_dtype=pl.String),
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key="results",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "institution": st.column_config.TextColumn("Institution"),
+            "year": st.column_config.TextColumn("Academic year"),
+            "credits": st.column_config.NumberColumn("Credits", format="%g"),
+            "languages": st.column_config.TextColumn("Languages"),
+            "semester": st.column_config.TextColumn("Semester"),
+            "area": st.column_config.TextColumn("Area"),
+            "start_date": st.column_config.DateColumn("Starts", format="YYYY-MM-DD"),
+            "rules_broken": st.column_config.TextColumn("Rules broken"),
+            "url": st.column_config.LinkColumn("Source page", display_text="open ↗"),
+        },
+    )
+    st.caption("Click a row for its learning outcomes and flags; click a column header to sort.")
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        _details(results.row(rows[0], named=True))
+
+
+def _details(row: dict) -> None:
+    with st.container(border=True, key="result-details"):
+        st.subheader(escape_markdown(row["title"]), anchor=False)
+        facts = [
+            row["institution"],
+            row["year"],
+            f"{row['credits']:g} credits" if row["credits"] is not None else "credits not published",
+            f"{row['study_hours']} h" if row["study_hours"] is not None else None,
+            ", ".join(data.language_label(code) for code in row["languages"] or []) or None,
+            data.SEMESTER_LABELS.get(row["semester"], row["semester"]) if row["semester"] else None,
+            row["delivery_mode"],
+            f"starts {row['start_date']}" if row["start_date"] else None,
+            f"€ {row['fee_eur']}" if row["fee_eur"] is not None else None,
+        ]
+        st.text(" · ".join(str(fact) for fact in facts if fact))
+        if row["area"]:
+            st.text(row["area"])
+        outcomes = row["learning_outcomes"] or []
+        st.markdown("**Learning outcomes**")
+        if outcomes:
+            st.markdown("\n".join(f"- {escape_markdown(outcome)}" for outcome in outcomes))
+        else:
+            st.caption("None published.")
+        if row["rules_broken"]:
+            st.markdown(
+                "**Rules broken:** " + ", ".join(f"`{escape_markdown(r)}`" for r in row["rules_broken"])
+            )
+        url = safe_url(row["url"])
+        if url:
+            st.link_button("Open the source page", url, icon=":material/open_in_new:")
+
+
+def _result_list(results: pl.DataFrame) -> None:
+    """The same results as a plain table in the page (readable by screen readers, find-in-page and tests)."""
+    with st.expander(f"All {results.height} results as a text table", icon=":material/list:"):
+        with st.container(key="result-list"):
+            st.table(
+                escape_frame(
+                    results.select(
+                        pl.col("title").alias("Title"),
+                        pl.col("institution").alias("Institution"),
+                        pl.col("year").alias("Academic year"),
+                        pl.col("credits")
+                        .map_elements(lambda c: f"{c:g}", return_dtype=pl.String)
+                        .alias("Credits"),
+                        pl.col("languages").alias("Languages"),
+                        pl.col("semester")
+                        .replace_strict(data.SEMESTER_LABELS, default=pl.col("semester"))
+                        .alias("Semester"),
+                        pl.col("rules_broken").alias("Rules broken"),
+                        pl.col("url").alias("Source page"),
+                    ),
+                    links={"Source page": page_label},
+                ),
+                hide_index=True,
+            )
+
+
+def _flags(warehouse: data.Warehouse, filters: data.SearchFilters, breaking: int) -> None:
+    st.subheader(f"Which of them break a rule ({breaking})", anchor=False)
+    flags = warehouse.search_flags(filters)
+    if not flags.height:
+        st.success("None of these programmes breaks a registry rule.", icon=":material/check_circle:")
+        return
+    programmes = (
+        flags.group_by(["institution", "year", "registry_id", "title"], maintain_order=True)
+        .agg(
+            pl.col("rule_title").unique(maintain_order=True).str.join("; ").alias("rules"),
+            (pl.col("severity") == "error").sum().alias("errors"),
+            (pl.col("severity") == "warning").sum().alias("warnings"),
+            pl.col("url").first(),
+        )
+        .select(
+            pl.col("institution").alias("Institution"),
+            pl.col("year").alias("Academic year"),
+            pl.col("title").alias("Programme"),
+            pl.col("rules").alias("Rules broken"),
+            pl.col("errors").alias("Errors"),
+            pl.col("warnings").alias("Warnings"),
+            pl.col("url").alias("Source page"),
+        )
+    )
+    st.caption(
+        "The programmes found that break at least one registry rule; the Quality page explains each rule."
+    )
+    with st.container(key="result-breaking-list"):
+        st.table(escape_frame(programmes, links={"Source page": page_label}), hide_index=True)
+    with st.expander(f"Why: all {flags.height} flags with their reason", icon=":material/help:"):
+        with st.container(key="result-flags"):
+            st.table(
+                escape_frame(
+                    flags.select(
+                        pl.col("institution").alias("Institution"),
+                        pl.col("year").alias("Academic year"),
+                        pl.col("title").alias("Programme"),
+                        pl.col("severity").alias("Severity"),
+                        pl.col("rule_title").alias("Rule"),
+                        pl.col("field").alias("Field"),
+                        pl.col("message").alias("Why"),
+                        pl.col("url").alias("Source page"),
+                    ),
+                    links={"Source page": page_label},
+                ),
+                hide_index=True,
+            )

@@ -1,0 +1,1 @@
+"""Browser tests of the dashboard (Streamlit, driven by headless Chromium through Playwright)."""
