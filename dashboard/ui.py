@@ -234,17 +234,8 @@ def grouped_bars(
             x=alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("institution:N", sort=list(names)),
             y=alt.Y("programmes:Q", title="Programmes"),
-            color=alt.Color(
-                "institution:N",
-                title=None,
-                scale=institution_scale(names),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("institution:N", title="Institution"),
-                alt.Tooltip(f"{category}:N", title=category_title),
-                alt.Tooltip("programmes:Q", title="Programmes"),
-            ],
+            color=_institution_colour(names),
+            tooltip=_programme_tooltip(f"{category}:N", category_title),
         )
         .properties(height=height)
     )
@@ -261,17 +252,23 @@ def trend_lines(
         .encode(
             x=alt.X(f"{x}:{x_type}", title=x_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("programmes:Q", title="Programmes"),
-            color=alt.Color(
-                "institution:N",
-                title=None,
-                scale=institution_scale(names),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("institution:N", title="Institution"),
-                alt.Tooltip(f"{x}:{x_type}", title=x_title),
-                alt.Tooltip("programmes:Q", title="Programmes"),
-            ],
+            color=_institution_colour(names),
+            tooltip=_programme_tooltip(f"{x}:{x_type}", x_title),
         )
         .properties(height=height)
     )
+
+
+def _institution_colour(names: Sequence[str]) -> alt.Color:
+    """Each institution in its own colour, the same on every chart, with the legend below."""
+    return alt.Color(
+        "institution:N", title=None, scale=institution_scale(names), legend=alt.Legend(orient="bottom")
+    )
+
+
+def _programme_tooltip(field: str, title: str) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("institution:N", title="Institution"),
+        alt.Tooltip(field, title=title),
+        alt.Tooltip("programmes:Q", title="Programmes"),
+    ]
