@@ -9,10 +9,12 @@ reason instead of exceptions or silent drops.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -23,6 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from scrapers import SPIDER_VERSION
 from scrapers.items import HarvestIssue
+from scrapers.memo import PARSE_INPUT, FollowUp, ParseMemo, input_digest
 
 
 def clean_text(parts: Iterable[str] | str | None) -> str | None:
@@ -72,9 +75,74 @@ class RegistrySpider(scrapy.Spider):
             for url in self.start_urls_for(year):
                 yield self.request(url, meta={"academic_year": year})
 
-    def request(self, url: str, **kwargs: Any) -> scrapy.Request:
-        """A request routed to its callback by URL, with failures recorded through ``on_error``."""
-        return scrapy.Request(url, callback=self.callback_for(url), errback=self.on_error, **kwargs)
+    def request(self, url: str, *, meta: dict[str, Any] | None = None, **kwargs: Any) -> scrapy.Request:
+        """A request routed to its callback by URL, with failures recorded through ``on_error``.
+
+        The callback is ``parse_page``, which calls the route's parser (``meta["route"]``) or, for a page the
+        server answered 304 for, replays what that parser produced last time (``scrapers.memo``).
+        """
+        given = dict(meta or {})
+        route = self.callback_for(url).__name__
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={**given, "route": route, PARSE_INPUT: input_digest(given)},
+            **kwargs,
+        )
+
+    @property
+    def memo(self) -> ParseMemo:
+        """The parse memo of this crawl (beside the HTTP cache when there is one)."""
+        if getattr(self, "_memo", None) is None:
+            settings = getattr(self, "settings", None)
+            cache_dir = settings.get("HTTPCACHE_DIR") if settings is not None else None
+            enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED") and cache_dir
+            self._memo = ParseMemo(Path(cache_dir) / f"{self.name}.parse-memo.pickle" if enabled else None)
+        return self._memo
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Parses a page with its route's parser, or replays the memo for a page answered 304."""
+        meta = page_meta(response)
+        parser = getattr(self, meta.get("route") or "", None) or self.callback_for(response.url)
+        key = ParseMemo.key(response.url, response.body, meta.get(PARSE_INPUT), SPIDER_VERSION)
+        if meta.get("server_status") == 304:
+            stored = self.memo.get(key)
+            if stored is not None:
+                self._count("microcred/parse_memo/replayed")
+                yield from self._replay(stored, response)
+                return
+        self._count("microcred/parse_memo/parsed")
+        outputs: list[Any] = []
+        for output in parser(response):
+            if isinstance(output, scrapy.Request):
+                given = {k: v for k, v in output.meta.items() if k not in ("route", PARSE_INPUT)}
+                outputs.append(FollowUp(output.url, given))
+            else:
+                outputs.append(output)
+            yield output
+        self.memo.put(key, outputs)
+
+    def _replay(self, stored: list[Any], response: Response) -> Iterator[Any]:
+        fresh = self.provenance(response)
+        for output in stored:
+            if isinstance(output, FollowUp):
+                yield self.request(output.url, meta=output.meta)
+            elif dataclasses.is_dataclass(output):
+                # The same record, seen again tonight: tonight's fetch time and status.
+                names = {f.name for f in dataclasses.fields(output)}
+                yield dataclasses.replace(
+                    output, **{k: fresh[k] for k in ("fetched_at", "http_status") if k in names}
+                )
+            else:
+                yield output
+
+    def _count(self, key: str) -> None:
+        if self.crawler_stats is not None:
+            self.crawler_stats.inc_value(key)
+
+    def closed(self, reason: str) -> None:
+        self.memo.save()
 
     def callback_for(self, url: str):
         for pattern, name in self._compiled_routes:

@@ -334,7 +334,8 @@ class RugSpider(RegistrySpider):
         """A catalogue web page (a JavaScript shell): follow the JSON API record instead."""
         api_url = course_api_url_for_link(response.url, self.current_year)
         if api_url:
-            yield self.request(api_url, meta={**page_meta(response), "microcredential": True})
+            listing = page_meta(response).get("listing", {})
+            yield self.request(api_url, meta={"listing": listing, "microcredential": True})
 
     def _json(self, response: Response, page_kind: str) -> tuple[Any, Any]:
         """(data, None) or (None, issue) for a body that is not JSON."""

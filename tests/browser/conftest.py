@@ -117,7 +117,7 @@ def serve_dashboard(data_dir: Path, log: Path) -> Iterator[Dashboard]:
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def served_data_dir(published_registry, tmp_path_factory) -> Path:
     """A copy of the published warehouse: the session fixture's own file stays read-only."""
     data_dir = tmp_path_factory.mktemp("dashboard") / "data"
@@ -126,13 +126,13 @@ def served_data_dir(published_registry, tmp_path_factory) -> Path:
     return data_dir
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app(served_data_dir) -> Iterator[Dashboard]:
     with serve_dashboard(served_data_dir, served_data_dir.parent / "streamlit.log") as served:
         yield served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
     from playwright.sync_api import sync_playwright
 

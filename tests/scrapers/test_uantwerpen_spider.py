@@ -430,7 +430,7 @@ def test_missing_course_sheet_is_recorded_through_the_errback():
     [row] = [json.loads(line) for line in missing]
     spider = UAntwerpenSpider()
     request = spider.request(row["url"])
-    assert request.callback.__name__ == "parse_course_sheet"
+    assert request.meta["route"] == "parse_course_sheet"
     response = HtmlResponse(
         url=row["url"], status=404, body=(SITES / row["file"]).read_bytes(), request=request
     )
