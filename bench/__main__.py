@@ -264,6 +264,7 @@ def bench_refresh() -> None:
                 (
                     sum(s.get("elapsed_time_seconds", 0) for s in stats),
                     sum(s.get("microcred/server_bytes", 0) for s in stats),
+                    sum(s.get("microcred/parse_memo/parsed", 0) for s in stats),
                 )
             )
     (full, ok), (unchanged, ok2) = timings
@@ -285,11 +286,11 @@ def bench_refresh() -> None:
         ok2 and share >= 0.95 and unchanged / full <= 0.2,
     )
     if len(crawls) == 2:
-        (full_s, full_bytes), (unchanged_s, unchanged_bytes) = crawls
+        (full_s, full_bytes, full_parsed), (unchanged_s, unchanged_bytes, unchanged_parsed) = crawls
         report(
             "a night with nothing changed (the crawls alone)",
-            f"{unchanged_s:.1f} s, {unchanged_bytes / 1024:.0f} KiB received",
-            f"full crawls {full_s:.1f} s, {full_bytes / 1024:.0f} KiB",
+            f"{unchanged_s:.1f} s, {unchanged_bytes / 1024:.0f} KiB received, {unchanged_parsed} pages parsed",
+            f"full crawls {full_s:.1f} s, {full_bytes / 1024:.0f} KiB, {full_parsed} pages parsed",
             f"{unchanged_s / full_s:.0%} of the time, {unchanged_bytes / max(full_bytes, 1):.0%} of the bytes",
             "(diagnostic)",
             None,
