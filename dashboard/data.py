@@ -21,23 +21,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.normalise._language_names import english_name
 from warehouse.publish import default_data_dir, warehouse_path
 
 CURRENT = "current"  # each institution's latest academic year
 ALL = "all"
 YearChoice = str | int  # CURRENT, ALL or an academic year (its start year)
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "nl": "Dutch",
-    "fr": "French",
-    "de": "German",
-    "es": "Spanish",
-    "it": "Italian",
-    "pt": "Portuguese",
-    "ln": "Lingala",
-    "unknown": "unknown",
-}
 SEMESTER_LABELS = {
     "S1": "1st semester",
     "S2": "2nd semester",
@@ -49,8 +39,9 @@ SEMESTER_LABELS = {
 
 
 def language_label(code: str) -> str:
-    name = LANGUAGE_NAMES.get(code)
-    return f"{name} ({code})" if name and code != "unknown" else (name or code)
+    """'en' -> 'English (en)'; 'unknown' and codes outside ISO 639-1 as they are."""
+    name = english_name(code)
+    return f"{name} ({code})" if name else code
 
 
 def short_name(name: str) -> str:

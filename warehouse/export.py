@@ -48,7 +48,7 @@ from uuid import uuid4
 import duckdb
 import polars as pl
 
-from pipelines.normalise._language_names import ISO_639_1
+from pipelines.normalise._language_names import english_name
 from warehouse import elm
 from warehouse.publish import warehouse_path
 
@@ -127,13 +127,8 @@ def learning_opportunity_id(base_iri: str, registry_id: str, academic_year: int)
 
 
 # -- ELM mapping ------------------------------------------------------------------------------------------
-def _language_label(code: str) -> str | None:
-    names = ISO_639_1.get(code)
-    return names.split("|")[0].title() if names else None
-
-
 def _language(code: str | None) -> dict[str, Any] | None:
-    return None if not code else elm.language_concept(code, _language_label(code.lower()))
+    return None if not code else elm.language_concept(code, english_name(code))
 
 
 def _text_tag(row: dict[str, Any]) -> str:

@@ -436,6 +436,12 @@ FILLER_WORDS: tuple[str, ...] = (
 JOINER = "~"
 
 
+def english_name(code: str) -> str | None:
+    """The first English name of an ISO 639-1 code, capitalised ('nl' -> 'Dutch'); None for anything else."""
+    names = ISO_639_1.get(code.lower())
+    return names.split("|")[0].title() if names else None
+
+
 def _names() -> dict[str, str]:
     names: dict[str, str] = {}
     for code, english in ISO_639_1.items():
