@@ -1,9 +1,12 @@
-"""Downloader middleware recording what the network actually answered, for provenance and the run log."""
+"""Scrapy middlewares: what the network actually answered (for provenance and the run log), and pages whose
+charset the server mislabelled (read right, and recorded)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+
+from scrapers.spiders.base import page_meta
 
 
 class _StatsMiddleware:
@@ -87,13 +90,12 @@ class CharsetIssueSpiderMiddleware:
     """Adds a ``charset_mismatch`` harvest issue after the items of a page whose charset was repaired."""
 
     def _issue(self, response, spider):
-        declared = response.meta.get("charset_repaired") if _has_meta(response) else None
+        declared = page_meta(response).get("charset_repaired")
         if declared is None:
             return None
-        kind = getattr(spider.callback_for(response.url), "__name__", "unknown").removeprefix("parse_")
         return spider.issue(
             response,
-            page_kind=kind,
+            page_kind=spider.page_kind(response.url),
             reason="charset_mismatch",
             detail=f"declared charset {declared}, but the body is UTF-8; read as UTF-8",
         )
@@ -110,11 +112,3 @@ class CharsetIssueSpiderMiddleware:
         issue = self._issue(response, spider)
         if issue is not None:
             yield issue
-
-
-def _has_meta(response) -> bool:
-    try:
-        response.meta  # noqa: B018 - a response built without a request has no meta
-    except AttributeError:
-        return False
-    return True

@@ -109,10 +109,10 @@ class RegistrySpider(scrapy.Spider):
         if meta.get("server_status") == 304:
             stored = self.memo.get(key)
             if stored is not None:
-                self._count("microcred/parse_memo/replayed")
+                self.count("microcred/parse_memo/replayed")
                 yield from self._replay(stored, response)
                 return
-        self._count("microcred/parse_memo/parsed")
+        self.count("microcred/parse_memo/parsed")
         outputs: list[Any] = []
         for output in parser(response):
             if isinstance(output, scrapy.Request):
@@ -137,9 +137,14 @@ class RegistrySpider(scrapy.Spider):
             else:
                 yield output
 
-    def _count(self, key: str) -> None:
+    def count(self, key: str) -> None:
+        """Adds one to the crawl stat ``key`` (a spider used outside a crawl has no stats)."""
         if self.crawler_stats is not None:
             self.crawler_stats.inc_value(key)
+
+    def page_kind(self, url: str) -> str:
+        """The kind of page ``url`` is, as issues name it: its route's parser without ``parse_``."""
+        return getattr(self.callback_for(url), "__name__", "unknown").removeprefix("parse_")
 
     def closed(self, reason: str) -> None:
         self.memo.save()
@@ -176,8 +181,7 @@ class RegistrySpider(scrapy.Spider):
         }
 
     def issue(self, response: Response, *, page_kind: str, reason: str, detail: str | None = None):
-        if self.crawler_stats is not None:
-            self.crawler_stats.inc_value(f"microcred/issue/{page_kind}/{reason}")
+        self.count(f"microcred/issue/{page_kind}/{reason}")
         return HarvestIssue(page_kind=page_kind, reason=reason, detail=detail, **self.provenance(response))
 
     @property
@@ -188,15 +192,14 @@ class RegistrySpider(scrapy.Spider):
     def on_error(self, failure) -> Iterator[HarvestIssue]:
         """Requests that failed for good (after retries) are recorded, with the reason, as issues."""
         request = failure.request
-        page_kind = getattr(self.callback_for(request.url), "__name__", "unknown").removeprefix("parse_")
+        page_kind = self.page_kind(request.url)
         if failure.check(HttpError):
             response = failure.value.response
             yield self.issue(
                 response, page_kind=page_kind, reason=f"http_{response.status}", detail=request.url
             )
             return
-        if self.crawler_stats is not None:
-            self.crawler_stats.inc_value(f"microcred/issue/{page_kind}/{failure.type.__name__}")
+        self.count(f"microcred/issue/{page_kind}/{failure.type.__name__}")
         redirects = request.meta.get("redirect_urls") or []
         if failure.check(IgnoreRequest) and request.url in redirects:
             loop = " -> ".join(dict.fromkeys(redirects))

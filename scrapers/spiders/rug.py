@@ -381,8 +381,7 @@ class RugSpider(RegistrySpider):
                     isinstance(title, str) and _MICRO_TITLE.match(title)
                 ) or "MICROCREDENTIAL" in levels
                 if not is_micro:
-                    if self.crawler_stats is not None:
-                        self.crawler_stats.inc_value("microcred/skipped/not_micro_credential")
+                    self.count("microcred/skipped/not_micro_credential")
                     continue
                 if not isinstance(code, str) or not year_text:
                     yield self.issue(

@@ -290,8 +290,7 @@ class UAntwerpenSpider(RegistrySpider):
             url = response.urljoin(href)
             micro = _is_micro_credential(*kinds) if kinds else _is_micro_credential(title, url)
             if not micro:
-                if self.crawler_stats is not None:
-                    self.crawler_stats.inc_value("microcred/skipped/not_micro_credential")
+                self.count("microcred/skipped/not_micro_credential")
                 continue
             card_info = {
                 "listing_title": title,

@@ -134,8 +134,7 @@ class UGentSpider(RegistrySpider):
             title = clean_text(card.xpath("./h2//text()").getall())
             card_type = clean_text(card.css(".type ::text").getall())
             if not _is_micro_credential(title, card_type, href):
-                if self.crawler_stats is not None:
-                    self.crawler_stats.inc_value("microcred/skipped/not_micro_credential")
+                self.count("microcred/skipped/not_micro_credential")
                 continue
             target = programme_url(href)
             if target is None:
