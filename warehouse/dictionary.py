@@ -270,23 +270,24 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _objects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(name, kind) of the warehouse's own tables, views and table macros."""
+def _objects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
+    """(name, kind for COMMENT ON, comment) of the warehouse's own tables, views and table macros."""
     return con.execute(
         """
-        SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
+        SELECT table_name, 'TABLE', comment FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
         UNION ALL
-        SELECT view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
+        SELECT view_name, 'VIEW', comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
         UNION ALL
-        SELECT DISTINCT function_name, 'MACRO TABLE' FROM duckdb_functions()
+        SELECT DISTINCT function_name, 'MACRO TABLE', comment FROM duckdb_functions()
         WHERE function_type = 'table_macro' AND NOT internal AND schema_name = 'main'
         ORDER BY 1"""
     ).fetchall()
 
 
-def _columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def _columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str | None]]:
+    """(table, column, data type, comment) of every column of the warehouse's tables and views."""
     return con.execute(
-        """SELECT table_name, column_name FROM duckdb_columns()
+        """SELECT table_name, column_name, data_type, comment FROM duckdb_columns()
         WHERE NOT internal AND schema_name = 'main' ORDER BY table_name, column_index"""
     ).fetchall()
 
@@ -299,13 +300,13 @@ def describe_column(table: str, column: str) -> str | None:
 def document(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Comments every table, view, macro and column; returns what had no description."""
     missing: list[str] = []
-    for name, kind in _objects(con):
+    for name, kind, _ in _objects(con):
         text = OBJECTS.get(name)
         if text is None:
             missing.append(name)
             continue
         con.execute(f"COMMENT ON {kind} {name} IS {_quote(text)}")
-    for table, column in _columns(con):
+    for table, column, _, _ in _columns(con):
         text = describe_column(table, column)
         if text is None:
             missing.append(f"{table}.{column}")
@@ -325,25 +326,9 @@ def empty_warehouse() -> duckdb.DuckDBPyConnection:
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
     """The data dictionary as Markdown, read from the comments stored in the warehouse itself."""
-    kinds = dict(
-        con.execute(
-            """SELECT table_name, 'table' FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
-            UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"""
-        ).fetchall()
-    )
-    comments = dict(
-        con.execute(
-            """SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal AND schema_name = 'main'
-            UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
-            UNION ALL SELECT DISTINCT function_name, comment FROM duckdb_functions()
-                WHERE function_type = 'table_macro' AND NOT internal AND schema_name = 'main'"""
-        ).fetchall()
-    )
+    objects = _objects(con)
     columns: dict[str, list[tuple[str, str, str]]] = {}
-    for table, column, data_type, comment in con.execute(
-        """SELECT table_name, column_name, data_type, comment FROM duckdb_columns()
-        WHERE NOT internal AND schema_name = 'main' ORDER BY table_name, column_index"""
-    ).fetchall():
+    for table, column, data_type, comment in _columns(con):
         columns.setdefault(table, []).append((column, data_type, comment or ""))
     lines = [
         "# Data dictionary",
@@ -352,20 +337,20 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         "by hand. In DuckDB the same text is in `duckdb_tables()`, `duckdb_views()` and `duckdb_columns()`.",
         "",
     ]
-    for section, kind in (("Tables", "table"), ("Views", "view")):
+    for section, kind in (("Tables", "TABLE"), ("Views", "VIEW"), ("Table macros", "MACRO TABLE")):
+        named = [(name, comment) for name, k, comment in objects if k == kind]
+        if not named:
+            continue
         lines += [f"## {section}", ""]
-        for name in sorted(n for n, k in kinds.items() if k == kind):
-            lines += [f"### `{name}`", "", comments.get(name) or "", ""]
+        for name, comment in named:
+            lines += [f"### `{name}`", "", comment or "", ""]
+            if kind == "MACRO TABLE":
+                continue
             lines += ["| column | type | description |", "|---|---|---|"]
-            for column, data_type, comment in columns.get(name, []):
-                text = comment.replace("|", "\\|")
-                lines.append(f"| `{column}` | {data_type} | {text} |")
+            for column, data_type, text in columns.get(name, []):
+                escaped = text.replace("|", "\\|")
+                lines.append(f"| `{column}` | {data_type} | {escaped} |")
             lines.append("")
-    macros = sorted(n for n in comments if n not in kinds)
-    if macros:
-        lines += ["## Table macros", ""]
-        for name in macros:
-            lines += [f"### `{name}`", "", comments[name] or "", ""]
     return "\n".join(lines)
 
 
