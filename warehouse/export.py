@@ -50,6 +50,7 @@ import polars as pl
 
 from pipelines.normalise._language_names import english_name
 from warehouse import elm
+from warehouse.files import fsync_dir, fsync_file
 from warehouse.publish import warehouse_path
 
 FORMAT = "microcred-export/1"
@@ -484,17 +485,8 @@ def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result
 def _fsync_tree(root: Path) -> None:
     for directory, _, files in os.walk(root):
         for name in files:
-            with open(os.path.join(directory, name), "rb") as handle:
-                os.fsync(handle.fileno())
-        _fsync_dir(Path(directory))
-
-
-def _fsync_dir(directory: Path) -> None:
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+            fsync_file(Path(directory, name))
+        fsync_dir(Path(directory))
 
 
 _RENAME_EXCHANGE = 2
@@ -550,7 +542,7 @@ def export(data_dir: Path, out_dir: Path | None = None, *, base_iri: str = DEFAU
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _fsync_tree(partial)
         previous = _swap_into_place(partial, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

@@ -20,6 +20,7 @@ from pipelines.transform import CoreTables
 from quality import checks
 from quality.rules import RULES
 from warehouse.dictionary import document
+from warehouse.files import fsync_dir, fsync_file
 
 SQL_DIR = Path(__file__).parent
 SOURCE_TABLES = (
@@ -455,11 +456,6 @@ def publish(
 
 
 def _atomic_replace(build: Path, target: Path) -> None:
-    with open(build, "rb") as handle:
-        os.fsync(handle.fileno())
+    fsync_file(build)
     os.replace(build, target)
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    fsync_dir(target.parent)
