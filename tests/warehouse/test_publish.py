@@ -155,3 +155,14 @@ def test_one_source_failing_does_not_stop_the_others(landed, tmp_path):
     # rug had never been published: nothing to keep, and the run log says it failed.
     assert runs == [("rug", "harvest_failed", False, None), ("ugent", "harvested", True, "night2")]
     assert ugent_rows == 79
+
+
+def test_every_discovery_page_kind_is_a_page_kind_a_spider_records():
+    """Publish keeps missing programmes when a discovery page failed; its list must name real page kinds."""
+    from scrapy.utils.misc import load_object
+
+    from scrapers.crawl import SPIDERS
+    from warehouse.publish import DISCOVERY_PAGE_KINDS
+
+    kinds = {name.removeprefix("parse_") for path in SPIDERS.values() for _, name in load_object(path).routes}
+    assert set(DISCOVERY_PAGE_KINDS) <= kinds
