@@ -255,9 +255,8 @@ def _institutions(data: dict[str, Any]) -> list[Row]:
     for inst in institutions:
         base = _slug(inst["institution_id"]) if inst["known"] else "no-institution"
         file, n = base, 1
-        while (
-            file.lower() in used
-        ):  # ids that differ only in punctuation or case still get pages of their own
+        # Ids that differ only in punctuation or case still get pages of their own.
+        while file.lower() in used:
             n += 1
             file = f"{base}-{n}"
         used.add(file.lower())

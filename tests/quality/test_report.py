@@ -514,6 +514,25 @@ def test_a_huge_scraped_value_is_cut_and_cannot_swell_a_page(warehouse: Path):
     assert "<script" not in written.html.lower()
 
 
+def test_records_with_long_texts_are_spread_over_more_pages(warehouse: Path):
+    """Below the cut, 400 records of 2 x 1,900 characters that escape to 4 bytes each are ~6 MB of page:
+    fewer than FLAGS_PER_PAGE records, yet more than one page holds them."""
+    long = "<" * 1_900
+    with duckdb.connect(str(warehouse)) as con:
+        con.executemany(
+            "INSERT INTO flag (run_id, rule_id, severity, institution_id, record_key, academic_year, field, "
+            "value, message, url) VALUES ('r1', 'semester_parses', 'warning', 'rug', ?, 2024, 'semester', ?, ?, "
+            "NULL)",
+            [[f"rug:LONG{n}", long, long] for n in range(400)],
+        )
+    written = crawl(report.write_report(warehouse, now=NOW))
+    pages = [name for name in written.texts if "/rug-flags-" in name]
+    assert len(pages) >= 3
+    for name in pages:
+        assert (written.index.parent / name).stat().st_size < 2_000_000, name
+    assert sum(len(written.pages[name].flag_rows) for name in pages) == 400 + 3  # and rug's 3 others
+
+
 # -- writing the set -----------------------------------------------------------------------------------------
 def test_writing_leaves_no_temporary_files_and_keeps_one_previous_set(warehouse: Path, tmp_path: Path):
     out = tmp_path / "reports" / "steward.html"
