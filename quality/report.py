@@ -586,6 +586,11 @@ def _publish(target: Path, stem: str, pages: Iterable[tuple[str, str]]) -> None:
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     store = parent / f".{stem}"
+    pages_link = parent / stem
+    # A real folder where the pages' link belongs is a copy of an earlier report when the store is beside it
+    # (shutil.copytree and `cp -rL` copy what links point at); anything else is not ours to replace.
+    if pages_link.exists() and not pages_link.is_symlink() and not store.is_dir():
+        raise FileExistsError(f"{pages_link} is not the report's link: move it away to write the report")
     store.mkdir(exist_ok=True)
     current = store / "current"
     previous = os.readlink(current) if current.is_symlink() else None
@@ -601,11 +606,11 @@ def _publish(target: Path, stem: str, pages: Iterable[tuple[str, str]]) -> None:
             folder.chmod(0o755)
             _fsync_dir(folder)
         os.rename(build, generation)
-        _symlink(current, generation.name)
+        _symlink(current, generation.name, aside=_moved(store))
         switched = True
         _fsync_dir(store)
         _symlink(target, f"{store.name}/current/{target.name}")
-        _symlink(parent / stem, f"{store.name}/current/{stem}")
+        _symlink(pages_link, f"{store.name}/current/{stem}", aside=_moved(store))
         _fsync_dir(parent)
     except BaseException:
         if not switched:
@@ -628,15 +633,25 @@ def _write_durably(path: Path, text: str) -> None:
     path.chmod(0o644)
 
 
-def _symlink(link: Path, points_to: str) -> None:
+def _moved(store: Path) -> Path:
+    """Where a copied report found in place of a link goes: among the old sets, removed with them."""
+    return store / f"{STORE_PREFIX}moved-{secrets.token_hex(4)}"
+
+
+def _symlink(link: Path, points_to: str, *, aside: Path | None = None) -> None:
     """Makes ``link`` point at ``points_to`` (relative to its folder) by one rename, unless it already does.
 
-    The rename replaces a file or a link; a real folder in the way is refused (it is not the report's).
+    The rename replaces a file or a link. A real folder in the way (a copied report) is first moved to
+    ``aside``; without ``aside`` it is refused.
     """
     if link.is_symlink() and os.readlink(link) == points_to:
         return
     if link.is_dir() and not link.is_symlink():
-        raise FileExistsError(f"{link} is a folder, not the report's link: move it away to write the report")
+        if aside is None:
+            raise FileExistsError(
+                f"{link} is a folder, not the report's link: move it away to write the report"
+            )
+        os.rename(link, aside)
     temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}.tmp")
     os.symlink(points_to, temporary)
     try:

@@ -604,6 +604,23 @@ def test_a_folder_of_someone_else_in_the_way_is_left_alone(warehouse: Path):
     with pytest.raises(FileExistsError):
         report.write_report(warehouse, now=NOW)
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in warehouse.parent.iterdir()) == ["quality_report", "registry.duckdb"]
+
+
+def test_a_copied_data_folder_gets_its_report_rewritten(warehouse: Path, tmp_path: Path):
+    """shutil.copytree (as the night tests do) copies what the links point at: real folders where links were."""
+    report.write_report(warehouse, now=NOW)
+    copy = tmp_path / "copy"
+    shutil.copytree(warehouse.parent, copy)
+    assert not (copy / "quality_report").is_symlink()
+    with duckdb.connect(str(copy / "registry.duckdb")) as con:
+        con.execute(
+            "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
+        )
+    written = crawl(report.write_report(copy / "registry.duckdb", now=NOW))
+    assert (copy / "quality_report").is_symlink() and (copy / ".quality_report" / "current").is_symlink()
+    assert "Rijksuniversiteit Groningen" in written.page("/rug.html")
+    assert len(list((copy / ".quality_report").glob("gen-*"))) == 1  # the copied sets are gone
 
 
 # -- the bundled snapshot, and national size ---------------------------------------------------------------
