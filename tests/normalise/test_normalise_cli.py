@@ -38,11 +38,16 @@ def test_credits_lines() -> None:
         ("hours", "-1", None),
         ("hours", "Studietijd 150 u", 150),
         ("fee", "€ 3.500", 3500.0),
-        ("fee", "€ 265,70 vast bedrag + € 12,50 per studiepunt", None),
+        (
+            "fee",
+            "€ 265,70 vast bedrag + € 12,50 per studiepunt",
+            {"fixed_eur": 265.7, "per_credit_eur": 12.5},
+        ),
         ("level", "master", 7),
         ("mode", "hybride", "hybrid"),
         ("academic_year", "2024-2025", 2024),
-        ("date", "26 - 30 August 2024", "2024-08-26"),
+        ("date", "26 - 30 August 2024", {"start": "2024-08-26", "end": "2024-08-30"}),
+        ("date", "2024-09-23", "2024-09-23"),
     ],
 )
 def test_one_json_value_per_line(field: str, raw: str, expected: object) -> None:
