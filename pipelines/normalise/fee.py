@@ -9,7 +9,7 @@ Raw formats handled (site):
   ``"320 administration fee + 60 x 53/ECTS"``
 - ``"Fee (TBC) € 450"`` - RUG summer schools -> 450.0, ``provisional`` True
 - ``"€ 743,-"``, ``"€ 743,- for a 5 ECTS course"`` - RUG open courses -> 743.0, covers ``"a 5 ECTS course"``
-- ``"EUR 50"``, ``"fee EUR 50"`` - summerschoolsineurope.eu; ``"450 euro"``, ``"450 €"``
+- ``"EUR 50"``, ``"fee EUR 50"`` - summerschoolsineurope.eu; ``"450 euro"``, ``"450 €"``, ``"EUR50"``
 - formulas (sites.md §2.3, §5; DESIGN §4): ``"€ 265,70 vast bedrag + € 12,50 per studiepunt"`` (UGent fee
   rule), ``"€ 75,40 + (aantal studiepunten x € 8,50)"``, ``"EUR 250 plus EUR 40 per credit"``,
   ``"€ 250 + (number of credits × € 40)"`` -> null, reason ``per_credit``, ``fixed_amount`` and
@@ -77,7 +77,8 @@ _START = r"(^|[^\p{L}\d.,])"  # a number starts here (group 1): not inside a wor
 _WHOLE_EUROS = r"(?:[.,]-+)?"
 _PER_CREDIT = r"\s*(?:per|/|p\.)\s*(?:studiepunt|credit|ects|ec|sp|stp)[\p{L}-]*"
 _AMOUNT = rf"€\s*(?:{_NUMBER}){_WHOLE_EUROS}(?:{_PER_CREDIT})?"
-_EURO_WORD = r"(?-u:\b)eur(?:os?)?(?-u:\b)\.?"
+# "EUR 50", "euro", "EUR50" (glued to the amount: group 1 keeps the digit that follows).
+_EURO_WORD = r"(?-u:\b)eur(?:os?)?(?:(?-u:\b)\.?|(\d))"
 # "(aantal studiepunten x € 8,50)", "(number of credits × €40)", "€ 8,50 x het aantal studiepunten": the
 # per-credit part of a formula, rewritten as "€ 8,50 per credit" so one pattern reads every wording.
 _CREDIT_COUNT = (
@@ -122,7 +123,7 @@ def _amount_value(amount: pl.Expr) -> pl.Expr:
 
 def _with_euro_signs(cased: pl.Expr) -> pl.Expr:
     """Every euro amount written as "€ N", case kept: "EUR 50" and "450 euro" become "€ 50", "€ 450"."""
-    text = cased.str.replace_all(rf"(?i){_EURO_WORD}", "€").str.replace_all(
+    text = cased.str.replace_all(rf"(?i){_EURO_WORD}", "€ ${1}").str.replace_all(
         rf"{_START}({_NUMBER}){_WHOLE_EUROS}\s*€", "${1}€ ${2}"
     )
     for pattern, replacement in _FORMULA_REWRITES:
