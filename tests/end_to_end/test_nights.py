@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -139,13 +138,18 @@ def query(data: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
-def forget_cached(data: Path, public_url: str) -> None:
-    """Deletes the page's entry from Scrapy's filesystem HTTP cache (``data/httpcache/uantwerpen``)."""
-    for meta in (data / "httpcache" / "uantwerpen").rglob("pickled_meta"):
-        if pickle.loads(meta.read_bytes())["url"] == public_url:
-            shutil.rmtree(meta.parent)
-            return
+def cached_entry(data: Path, public_url: str) -> Path:
+    """The page's entry file in the HTTP cache (``data/httpcache/uantwerpen``, scrapers/httpcache.py)."""
+    for entry in (data / "httpcache" / "uantwerpen").rglob("*.entry"):
+        with entry.open("rb") as stream:
+            if json.loads(stream.readline())["url"] == public_url:
+                return entry
     raise KeyError(f"{public_url} is not in the HTTP cache")
+
+
+def forget_cached(data: Path, public_url: str) -> None:
+    """Deletes the page's entry from the HTTP cache."""
+    cached_entry(data, public_url).unlink()
 
 
 def run_night(previous: Path, data: Path, faults=(), cold=(), change=None) -> Night:
