@@ -42,8 +42,9 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
     landing = store.landing_dir(run_id, source)
     started = datetime.now(UTC)
     # A crawl killed on an earlier run left its landing half-written: its .partial files go (never read).
-    for removed in remove_stale_partials(store.root / "raw", source):
-        context.log.info(f"removed {removed}, left by an interrupted crawl of {source}")
+    removed = [str(path) for path in remove_stale_partials(store.root / "raw", source)]
+    for path in removed:
+        context.log.info(f"removed {path}, left by an interrupted crawl of {source}")
     with crawl_target(store.live, store.snapshot_url) as snapshot_url:
         result = run_crawl(
             source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source)
@@ -61,6 +62,7 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         "items": result.items,
         "started_at": started.isoformat(),
         "ended_at": datetime.now(UTC).isoformat(),
+        "removed_partials": removed,
     }
     metadata = {k: v for k, v in outcome.items() if k in ("pages_fetched", "not_modified", "errors", "items")}
     try:
