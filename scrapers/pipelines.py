@@ -28,7 +28,11 @@ def lock_landing(landing_dir: Path) -> int:
     folder whose lock can be taken has no crawl writing into it, and its ``.partial`` files are leftovers
     (``remove_stale_partials``)."""
     handle = os.open(landing_dir, os.O_RDONLY)
-    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(handle)
+        raise RuntimeError(f"another crawl is writing into {landing_dir}") from None
     return handle
 
 
