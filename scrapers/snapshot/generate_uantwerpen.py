@@ -2,8 +2,10 @@
 
 What belongs here: the pages a crawl of UAntwerp's micro-credentials meets (landing pages, programme listings
 in both card vintages, programme roots, programme-info and study-programme tabs, `ajax/courseInfo` course
-sheets, three summer schools, robots.txt), built on the real page templates of `sites.md` §2 and the real
-study-programme page in `reference/`, and writing them plus their manifest rows under `sites/`.
+sheets, four summer schools with their ECTS and registration sub-pages, robots.txt), built on the real page
+templates of `sites.md` §2 and §5 (study programmes with one pane per academic year, summer schools under two
+prefixes) and the real study-programme page in `reference/`, and writing them plus their manifest rows under
+`sites/`.
 
 Unlike Ghent, no real UAntwerp micro-credential catalogue is known: the landing texts, the URL patterns, the
 DOM, the fee format, the course-code pattern and the summer schools' credits are real; the micro-credentials

@@ -5,12 +5,16 @@ Landing pages (``/en/study/programmes/all-programmes/micro-credential/``, ``/nl/
 ``section.courseItem > a`` or ``.listCourses a.wrap``; only micro-credential cards are followed) -> programme
 root (``…/{slug}/``) -> its "Programme info" / "Opleidingsinfo" tab (key facts, practical information) -> its
 "Study programme" / "Studieprogramma" tab (``section.course`` per course unit) -> ``ajax/courseInfo`` sheets.
-The landing page also links summer schools (``/en/summer-schools/{slug}/``), whose "Programme" tab
-(``…/programme/content-description/``) carries their credits and practical information.
+The landing page also links summer schools (``/en/summer-schools/{slug}/`` or ``/en/summer-winter-schools/{slug}/``,
+one school read once whichever prefixes link it), whose "Programme" tab (``…/programme/content-description/``)
+carries their practical information, and whose ECTS sub-page (``programme/study-credits--ects-/``, any slug with
+"ects") and registration sub-pages (``registration/procedure/``) may carry their credits and fees.
 
 A programme is described by three pages, so the root and programme-info callbacks pass what they read on in
-``meta["programme"]`` and the study-programme page emits the one ``ProgrammeItem`` per academic-year pane. No
-programme code is published, so ``source_code`` is the slug of the programme URL.
+``meta["programme"]`` and the study-programme page emits one ``ProgrammeItem`` per academic-year pane it files
+(sites.md §5: ``div.main.tabMain > section.pane[id]``, tabs in ``header.tabHeader``; or the older single
+``div.study-programme-active`` form). No programme code is published, so ``source_code`` is the slug of the
+programme URL (a summer school's slug is the same under both prefixes).
 """
 
 from __future__ import annotations
