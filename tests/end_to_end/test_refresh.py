@@ -321,7 +321,7 @@ def test_a_changed_layout_is_not_published_and_the_last_good_data_stays(changed_
     data_dir, outputs = changed_layout
     assert outputs == [0, 1]  # night 2 published nothing new: non-zero exit
     [(programmes,)] = query(data_dir, "SELECT count(*) FROM programme WHERE institution_id = 'uantwerpen'")
-    assert programmes == 33
+    assert programmes == 34
     runs = query(
         data_dir, "SELECT status, published, reason FROM run WHERE source = 'uantwerpen' ORDER BY run_id"
     )
