@@ -100,6 +100,9 @@ def refresh(
     instance.get_runs(limit=1)
     instance.event_log_storage.get_asset_records()
     env = {k: v for k, v in os.environ.items() if k == "DAGSTER_HOME" or k.startswith("MICROCRED_")}
+    # The fork server keeps the environment it started with: tonight's revisit switches are always passed
+    # (empty = unset), so one night's clock or --revalidate-all never leaks into the next (scrapers/revisit.py).
+    env.update({k: os.environ.get(k, "") for k in ("MICROCRED_NOW", "MICROCRED_REVALIDATE_ALL")})
     workers = max(1, min(len(chosen), os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         runs = {
@@ -112,6 +115,9 @@ def refresh(
     from warehouse.summary import print_summary
 
     print_summary(root / "registry.duckdb", run_id, out=out)
+    from warehouse.summary import print_politeness
+
+    print_politeness(root / "raw" / run_id, out=out)
     return 0 if published else 1
 
 
@@ -164,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--snapshot-url", default=None, help="crawl a snapshot server already running (serve-snapshot)"
     )
+    p.add_argument(
+        "--revalidate-all",
+        action="store_true",
+        help="ask the sites about every page tonight (switches the revisit policy off; README, Revisit policy)",
+    )
 
     p = commands.add_parser(
         "parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines"
@@ -200,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "refresh":
+        if args.revalidate_all:  # read by every crawl of this refresh (scrapers/crawl.py), in any process
+            os.environ["MICROCRED_REVALIDATE_ALL"] = "1"
         return refresh(args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url)
     if args.command == "parse":
         from scrapers.crawl import SPIDERS

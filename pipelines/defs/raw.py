@@ -58,13 +58,20 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         "returncode": result.returncode,
         "pages_fetched": result.pages_fetched,
         "not_modified": result.not_modified,
+        "skipped_by_policy": result.skipped_by_policy,
+        # Per site: requests, bytes, polite delay and how long the night would take live (scrapers/crawl.py).
+        "politeness": result.politeness,
         "errors": result.errors,
         "items": result.items,
         "started_at": started.isoformat(),
         "ended_at": datetime.now(UTC).isoformat(),
         "removed_partials": removed,
     }
-    metadata = {k: v for k, v in outcome.items() if k in ("pages_fetched", "not_modified", "errors", "items")}
+    metadata = {
+        k: v
+        for k, v in outcome.items()
+        if k in ("pages_fetched", "not_modified", "skipped_by_policy", "errors", "items")
+    }
     try:
         landing.mkdir(parents=True, exist_ok=True)
         atomic_write(landing / "outcome.json", json.dumps(outcome, indent=2).encode())
