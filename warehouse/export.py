@@ -49,7 +49,7 @@ import duckdb
 import polars as pl
 
 from pipelines.normalise._language_names import english_name
-from warehouse import elm
+from warehouse import elm, elm_rdf, elm_xml
 from warehouse.files import fsync_dir, fsync_file
 from warehouse.publish import warehouse_path
 
@@ -76,7 +76,12 @@ CSV_ENCODING = {
     "date": "YYYY-MM-DD",
     "boolean": "true / false",
     "quoting": "RFC 4180: fields with a comma, quote or line break are quoted; quotes are doubled",
+    "formula_neutralisation": "a text cell starting with = + - @ tab, carriage return or ' gets one leading ' "
+    "(OWASP CSV injection: a spreadsheet shows the text and never runs it); reading back drops that one '",
 }
+# Text cells a spreadsheet would read as a formula (OWASP "CSV Injection"), plus the quote itself, so that
+# every text cell starting with a quote carries the prefix and reading back can drop it unambiguously.
+_CSV_FORMULA_START = r"^[=+\-@\t\r']"
 _TSTZ = "TIMESTAMP WITH TIME ZONE"
 _CSV_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -103,6 +108,8 @@ class ExportResult:
     files: list[ExportedFile] = field(default_factory=list)
     datasets: dict[str, int] = field(default_factory=dict)  # institution -> learning opportunities
     skipped: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # institution -> rows left out
+    xml_datasets: dict[str, int] = field(default_factory=dict)  # institution -> LOQ XML learning opportunities
+    xml_skipped: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     published_runs: dict[str, str | None] = field(default_factory=dict)
 
     def file(self, path: str) -> ExportedFile:
@@ -236,7 +243,7 @@ def _price(row: dict[str, Any], lo_id: str, tag: str) -> dict[str, Any] | None:
                 "id": f"{lo_id}/price/amount",
                 "type": "Amount",
                 "unit": elm.currency_concept("EUR"),
-                "value": str(Decimal(fee)),
+                elm.AMOUNT_VALUE: {"@value": str(Decimal(fee)), "@type": "xsd:decimal"},
             },
             "description": {tag: covers} if covers and covers.strip() else None,
         }
@@ -346,6 +353,9 @@ def _csv_expression(name: str, type_: str) -> str:
         return f"CAST(to_json({column}) AS VARCHAR) AS {column}"
     if type_ == _TSTZ:
         return f"strftime(timezone('UTC', {column}), '{_CSV_TIMESTAMP}') AS {column}"
+    if type_ == "VARCHAR":
+        start = _CSV_FORMULA_START.replace("'", "''")
+        return f"CASE WHEN regexp_matches({column}, '{start}') THEN concat('''', {column}) ELSE {column} END AS {column}"
     return column
 
 
@@ -399,6 +409,8 @@ def _decode(name: str, type_: str) -> pl.Expr:
         return column.str.to_date("%Y-%m-%d")
     if type_ == _TSTZ:
         return column.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC")
+    if type_ == "VARCHAR":
+        return column.str.strip_prefix("'")  # the formula neutralisation's prefix: every ' start has one
     return column.cast(target)
 
 
@@ -423,19 +435,30 @@ def _elm_datasets(
         mine = rows.filter(pl.col("institution_id") == key).to_dicts()
         doc, skipped = dataset(institution, mine, base_iri)
         problems += [f"elm/{key}.jsonld: {p}" for p in elm.validate_learning_opportunities(doc)]
+        problems += [f"elm/{key}.jsonld: SHACL {p}" for p in elm_rdf.shacl_violations(doc)]
         (root / "elm" / f"{key}.jsonld").write_text(dump_json(doc), encoding="utf-8")
+        xml, xml_skipped = elm_xml.document(institution, mine, base_iri)
+        problems += [f"loq/{key}.xml: {p}" for p in elm_xml.schema_problems(xml)]
+        (root / "loq" / f"{key}.xml").write_bytes(xml)
         result.datasets[key] = len(doc["@graph"]) - 1
         result.skipped[key] = skipped
+        result.xml_datasets[key] = len(mine) - len(xml_skipped)
+        result.xml_skipped[key] = xml_skipped
         summary[key] = {
             "file": f"elm/{key}.jsonld",
             "learning_opportunities": len(doc["@graph"]) - 1,
             "covers_rows": len(mine),
             "skipped": skipped,
+            "xml_file": f"loq/{key}.xml",
+            "xml_learning_opportunities": len(mine) - len(xml_skipped),
+            "xml_skipped": xml_skipped,
         }
     if problems:
         shown = "\n  ".join(problems[:30])
         more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
-        raise ExportError(f"the ELM export is not valid ({len(problems)} problems):\n  {shown}{more}")
+        raise ExportError(
+            f"the ELM export is not valid ({len(problems)} problems; nothing was replaced):\n  {shown}{more}"
+        )
     return summary
 
 
@@ -448,7 +471,7 @@ def _sha256(path: Path) -> str:
 
 
 def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result: ExportResult) -> dict:
-    for sub in ("csv", "parquet", "elm"):
+    for sub in ("csv", "parquet", "elm", "loq"):
         (root / sub).mkdir()
     tables: dict[str, dict[str, Any]] = {}
     for table in TABLES:
@@ -462,6 +485,7 @@ def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result
         for kind, ext in (("csv", "csv"), ("parquet", "parquet"))
     }
     row_counts |= {s["file"]: s["learning_opportunities"] for s in elm_summary.values()}
+    row_counts |= {s["xml_file"]: s["xml_learning_opportunities"] for s in elm_summary.values()}
     for relative in sorted(row_counts):
         path = root / relative
         result.files.append(ExportedFile(relative, row_counts[relative], path.stat().st_size, _sha256(path)))
@@ -477,6 +501,10 @@ def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result
             "context": elm.CONTEXT,
             "scope": ELM_SCOPE,
             "base_iri": base_iri,
+            "validated_with": [
+                "pySHACL: LOQ-constraints.ttl and LOQ-constraints-mdr.ttl (ELM v1.1.0), data graph alone",
+                "lxml XMLSchema: loq.xsd 3.1.0 with its code lists",
+            ],
             "datasets": elm_summary,
         },
     }

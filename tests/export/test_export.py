@@ -200,7 +200,7 @@ def test_the_mapping_of_a_full_row(registry, tmp_path):
         "startDate": "2024-09-23T00:00:00",
         "endDate": "2025-01-31T00:00:00",
     }
-    assert lo["priceDetail"]["amount"]["value"] == "3500.50"
+    assert lo["priceDetail"]["amount"]["rdf:value"] == {"@value": "3500.50", "@type": "xsd:decimal"}
     assert lo["priceDetail"]["amount"]["unit"]["id"] == f"{elm.CURRENCY_AUTHORITY}/EUR"
     assert lo["priceDetail"]["description"] == {"nl": "inclusief cursusmateriaal"}
     assert lo["defaultLanguage"]["id"] == f"{elm.LANGUAGE_AUTHORITY}/NLD"
@@ -236,7 +236,7 @@ def test_absent_and_derived_values_are_omitted_never_null(registry, tmp_path):
         "type": "PeriodOfTime",
         "endDate": "2025-06-30T00:00:00",
     }
-    assert lo["priceDetail"]["amount"]["value"] == "0.00"  # a stated zero fee is a fee
+    assert lo["priceDetail"]["amount"]["rdf:value"]["@value"] == "0.00"  # a stated zero fee is a fee
     assert [c["id"] for c in spec["language"]] == [
         f"{elm.LANGUAGE_AUTHORITY}/LIN",
         f"{elm.LANGUAGE_AUTHORITY}/FRA",
