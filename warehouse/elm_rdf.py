@@ -47,10 +47,14 @@ ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")
 _JAVA_HOST = r"(\[[[A-Fa-f0-9]\:\.]*[%[\p{L}\p{Nl}\p{Nd}]]*\]|[^\[/?#:]*)"
 _PYTHON_HOST = r"(\[[A-Fa-f0-9:.]*(?:%|[^\W_])*\]|[^\[/?#:]*)"
 _JAVA_HTTP_URL = (
-    r"^(?i)(http|https):(//(([^@\[/?#]*)@)?" + _JAVA_HOST + r"(:(\d*(?:\{[^/]+?\})?))?)?([^?#]*)(\?([^#]*))?(#(.*))?"
+    r"^(?i)(http|https):(//(([^@\[/?#]*)@)?"
+    + _JAVA_HOST
+    + r"(:(\d*(?:\{[^/]+?\})?))?)?([^?#]*)(\?([^#]*))?(#(.*))?"
 )
 _JAVA_URI = (
-    r"^(([^:/?#]+):)?(//(([^@\[/?#]*)@)?" + _JAVA_HOST + r"(:(\d*(?:\{[^/]+?\})?))?)?([^?#]*)(\?([^#]*))?(#(.*))?"
+    r"^(([^:/?#]+):)?(//(([^@\[/?#]*)@)?"
+    + _JAVA_HOST
+    + r"(:(\d*(?:\{[^/]+?\})?))?)?([^?#]*)(\?([^#]*))?(#(.*))?"
 )
 JAVA_TO_PYTHON_PATTERNS: dict[str, str] = {
     _JAVA_HTTP_URL: "(?i)^" + _JAVA_HTTP_URL.removeprefix("^(?i)").replace(_JAVA_HOST, _PYTHON_HOST),
@@ -65,7 +69,9 @@ class UnknownContextError(ValueError):
 def load_context(url: str) -> Any:
     """The document loader: the ``@context`` value of the local copy of ``url``; any other URL is refused."""
     if url not in LOCAL_CONTEXTS:
-        raise UnknownContextError(f"no local copy of the JSON-LD context {url!r}; remote contexts are not fetched")
+        raise UnknownContextError(
+            f"no local copy of the JSON-LD context {url!r}; remote contexts are not fetched"
+        )
     return _context_file(url)["@context"]
 
 
@@ -123,13 +129,29 @@ def _cached_shapes() -> rdflib.Graph:
     return shapes_graph()
 
 
+def _prefixes() -> rdflib.namespace.NamespaceManager:
+    """The prefixes the LOQ shapes use, for short property paths in messages (rdflib's own "dc" is 1.1)."""
+    manager = rdflib.namespace.NamespaceManager(rdflib.Graph(), bind_namespaces="none")
+    for prefix, namespace in (
+        ("rdf", RDF), ("dc", rdflib.DCTERMS), ("elm", ELM), ("skos", rdflib.SKOS), ("foaf", rdflib.FOAF),
+        ("adms", "http://www.w3.org/ns/adms#"), ("rov", "http://www.w3.org/ns/regorg#"),
+    ):  # fmt: skip
+        manager.bind(prefix, namespace, override=True, replace=True)
+    return manager
+
+
+_PREFIXES = _prefixes()
+
+
 def shacl_violations(doc: Any) -> list[str]:
     """pySHACL's results for a JSON-LD dataset against the LOQ shapes, one "focus node: message" each."""
     import pyshacl
 
     try:
         data = to_graph(doc)
-    except Exception as error:  # rdflib raises many kinds; a document it cannot read is a problem, not a crash
+    except (
+        Exception
+    ) as error:  # rdflib raises many kinds; a document it cannot read is a problem, not a crash
         return [f"not readable as JSON-LD with the ELM contexts: {type(error).__name__}: {error}"]
     conforms, report, _ = pyshacl.validate(
         data, shacl_graph=_cached_shapes(), inference="none", advanced=False, allow_warnings=False
@@ -142,7 +164,7 @@ def shacl_violations(doc: Any) -> list[str]:
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         shape = report.value(result, SH.sourceShape)
-        where = f" (path {data.namespace_manager.normalizeUri(path)})" if isinstance(path, rdflib.URIRef) else ""
+        where = f" (path {_PREFIXES.normalizeUri(path)})" if isinstance(path, rdflib.URIRef) else ""
         source = f" [shape {shape}]" if isinstance(shape, rdflib.URIRef) else ""
         results.append(f"{focus}{where}: {message}{source}")
     return sorted(results)

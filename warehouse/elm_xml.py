@@ -133,7 +133,9 @@ def document(
     location = _sub(locations, "location", id=f"{org_id}/location")
     country = elm.COUNTRY_ALPHA3.get(str(institution.get("country") or "").upper())
     if country is None:
-        raise ValueError(f"institution {institution['institution_id']}: no EU country concept for its country")
+        raise ValueError(
+            f"institution {institution['institution_id']}: no EU country concept for its country"
+        )
     _sub(_sub(location, "address"), "countryCode", uri=f"{elm.COUNTRY_AUTHORITY}/{country}")
     for section in (opportunities, specifications, outcomes):
         if len(section) == 0:

@@ -108,7 +108,9 @@ class ExportResult:
     files: list[ExportedFile] = field(default_factory=list)
     datasets: dict[str, int] = field(default_factory=dict)  # institution -> learning opportunities
     skipped: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # institution -> rows left out
-    xml_datasets: dict[str, int] = field(default_factory=dict)  # institution -> LOQ XML learning opportunities
+    xml_datasets: dict[str, int] = field(
+        default_factory=dict
+    )  # institution -> LOQ XML learning opportunities
     xml_skipped: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     published_runs: dict[str, str | None] = field(default_factory=dict)
 
@@ -597,8 +599,13 @@ def run(
     print("Files (rows, bytes):", file=out)
     for f in result.files:
         print(f"  {f.path:<34} {f.rows:>6} {f.bytes:>10}", file=out)
-    print("ELM datasets (learning opportunities, rows left out):", file=out)
+    print("ELM datasets (learning opportunities, rows left out: JSON-LD, then LOQ XML):", file=out)
     for institution, count in result.datasets.items():
-        print(f"  {institution:<12} {count:>5} {len(result.skipped.get(institution, [])):>5}", file=out)
+        print(
+            f"  {institution:<12} {count:>5} {len(result.skipped.get(institution, [])):>5}"
+            f" {result.xml_datasets.get(institution, 0):>5} {len(result.xml_skipped.get(institution, [])):>5}",
+            file=out,
+        )
+    print("Validated: pySHACL (LOQ + MDR shapes) on every JSON-LD dataset, loq.xsd on every XML", file=out)
     print(f"Manifest: {result.out_dir / 'manifest.json'}", file=out)
     return 0
