@@ -1,4 +1,4 @@
-"""``microcred export``: the published registry as CSV, Parquet and Europass ELM JSON-LD, with a manifest.
+"""``microcred export``: the published registry as CSV, Parquet, ELM JSON-LD and LOQ XML, with a manifest.
 
 Why this shape:
 
@@ -8,8 +8,10 @@ Why this shape:
 - Everything is written into a hidden sibling directory and swapped into place only when complete and checked
   (``renameat2(RENAME_EXCHANGE)`` on Linux; two renames elsewhere). A reader sees the previous export or the
   new one, never a mix, and a failed export leaves the previous one untouched and no temporary directory.
-- The ELM JSON-LD is checked by :func:`warehouse.elm.validate_learning_opportunities`; any problem fails the
-  export before anything is moved into place.
+- Before anything is moved into place, every ELM JSON-LD dataset is checked twice, by the structural check
+  (:func:`warehouse.elm.validate_learning_opportunities`) and by pySHACL with the EU's LOQ and MDR shapes over
+  the graph it expands to offline (:mod:`warehouse.elm_rdf`), and every LOQ XML document against the EU's
+  ``loq.xsd`` (:mod:`warehouse.elm_xml`). Any problem fails the export and names the node; the previous export stays.
 
 Layout of ``<data_dir>/exports`` (or ``--out``)::
 
@@ -17,12 +19,14 @@ Layout of ``<data_dir>/exports`` (or ``--out``)::
     csv/{table}.csv                  UTF-8, header, RFC 4180 quoting (see CSV_ENCODING)
     parquet/{table}.parquet          native types: lists stay lists, DECIMAL, DATE, TIMESTAMPTZ (UTC)
     elm/{institution_id}.jsonld      ELM LearningOpportunity records of the institution's current year
+    loq/{institution_id}.xml         the same learning opportunities as an LOQ XML document (loq.xsd 3.1.0)
 
 CSV encoding (also written into the manifest): NULL is an empty unquoted field and an empty string is ``""``;
 lists (``VARCHAR[]``) are JSON array text (``["en","nl"]``; an empty list is ``[]``); timestamps with time
 zone are ISO 8601 in UTC with microseconds (``2026-11-23T09:34:03.000000Z``); dates ``YYYY-MM-DD``; booleans
-``true``/``false``; decimals and doubles as DuckDB prints them (doubles in their shortest exact form).
-:func:`read_csv` reads a file back to the warehouse types.
+``true``/``false``; decimals and doubles as DuckDB prints them (doubles in their shortest exact form); a text
+cell starting with ``= + - @``, tab, CR or ``'`` gets one leading ``'`` (OWASP CSV injection: a spreadsheet
+shows it as text). :func:`read_csv` reads a file back to the warehouse types, dropping that quote.
 """
 
 from __future__ import annotations
