@@ -77,6 +77,8 @@ def skip_reason(row: dict[str, Any]) -> str | None:
     """Why a row cannot be an LOQ XML learning opportunity without inventing something, or None."""
     if not row.get("title") or not str(row["title"]).strip():
         return "no title (LOQ requires one)"
+    if not row.get("url") or not str(row["url"]).strip():
+        return "no page URL (LOQ requires a homepage)"
     if _default_language(row) is None:
         return "no page or instruction language for LOQ defaultLanguage"
     if not _languages(row):
@@ -132,11 +134,9 @@ def document(
     locations = _sub(root, "locationReferences")
     location = _sub(locations, "location", id=f"{org_id}/location")
     country = elm.COUNTRY_ALPHA3.get(str(institution.get("country") or "").upper())
-    if country is None:
-        raise ValueError(
-            f"institution {institution['institution_id']}: no EU country concept for its country"
-        )
-    _sub(_sub(location, "address"), "countryCode", uri=f"{elm.COUNTRY_AUTHORITY}/{country}")
+    address = _sub(location, "address")
+    if country is not None:  # without it the schema check fails the export, naming this organisation
+        _sub(address, "countryCode", uri=f"{elm.COUNTRY_AUTHORITY}/{country}")
     for section in (opportunities, specifications, outcomes):
         if len(section) == 0:
             root.remove(section)  # an empty list of references says nothing

@@ -267,6 +267,8 @@ def skip_reason(row: dict[str, Any]) -> str | None:
     """Why a row cannot be an ELM learning opportunity (a property ELM requires is unknown), or None."""
     if not row.get("title") or not str(row["title"]).strip():
         return "no title (ELM requires one)"
+    if not row.get("url") or not str(row["url"]).strip():
+        return "no page URL (ELM requires a homepage)"
     if _default_language(row) is None:
         return "no page or instruction language for ELM defaultLanguage"
     return None

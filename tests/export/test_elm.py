@@ -200,11 +200,12 @@ def test_a_document_that_is_not_a_dataset_is_rejected():
 def test_rows_missing_what_elm_requires_are_left_out_not_invented():
     no_title = {**ROW, "registry_id": "ugent:X", "title": None}
     no_language = {**ROW, "registry_id": "ugent:Y", "title_language": None, "languages": None}
+    no_url = {**ROW, "registry_id": "ugent:U", "url": None}
     page_language_only = {**ROW, "registry_id": "ugent:Z", "title_language": None, "languages": ["en"]}
     built, skipped = dataset(
-        INSTITUTION, [no_title, no_language, page_language_only], "urn:microcred-registry:"
+        INSTITUTION, [no_title, no_language, no_url, page_language_only], "urn:microcred-registry:"
     )
-    assert [s["registry_id"] for s in skipped] == ["ugent:X", "ugent:Y"]
+    assert [s["registry_id"] for s in skipped] == ["ugent:X", "ugent:Y", "ugent:U"]
     assert [n["identifier"]["notation"] for n in built["@graph"][1:]] == ["ugent:Z"]
     assert built["@graph"][1]["defaultLanguage"]["id"].endswith("/ENG")
     assert built["@graph"][1]["title"] == {"und": "Politiek en beleid"}  # language unknown, not guessed

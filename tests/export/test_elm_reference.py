@@ -246,3 +246,11 @@ def test_every_concept_we_send_is_in_the_eu_code_lists():
     lo_types = code_list("europass-learning-opportunity-types.xsd")
     assert lo_types[elm.SHORT_LEARNING_PROGRAMME] == "Short learning programme"
     assert code_list("isced-f.xsd")[elm_xml.ISCED_F_UNKNOWN] == "Field unknown"
+
+
+def test_an_organisation_without_an_eu_country_fails_the_schema_check():
+    data, _ = elm_xml.document({**INSTITUTION, "country": "XX"}, [ROW], BASE)
+    problems = elm_xml.schema_problems(data)
+    assert any(
+        "urn:microcred-registry:organisation/ugent/location" in p and "countryCode" in p for p in problems
+    )

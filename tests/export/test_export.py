@@ -547,7 +547,7 @@ def _sql_current(data_dir: Path) -> list[dict]:
     with duckdb.connect(str(data_dir / "registry.duckdb"), read_only=True) as con:
         return (
             con.sql(
-                "SELECT institution_id, registry_id, academic_year, title, title_language, credits_ects, languages, "
+                "SELECT institution_id, registry_id, academic_year, title, title_language, url, credits_ects, languages, "
                 "learning_outcomes FROM programme_current ORDER BY registry_id"
             )
             .pl()
@@ -591,6 +591,8 @@ def _check_skipped(skipped: list[dict], rows: dict[str, dict]) -> None:
         reason = entry["reason"]
         if reason.startswith("no title"):
             assert not (row["title"] or "").strip()
+        elif reason.startswith("no page URL"):
+            assert not (row["url"] or "").strip()
         elif reason.startswith("no page or instruction language"):
             assert row["title_language"] is None and not row["languages"]
         elif reason.startswith("no teaching language"):
