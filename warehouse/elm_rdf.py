@@ -11,7 +11,7 @@ Why it is done this way (the facts are in ``elm_reference/README.md``):
   :class:`UnknownContextError` for a URL that has no local copy. Nothing is downloaded, ever.
 - The data graph is validated alone, without RDFS inference: adding ``ELM.ttl`` makes the closed shapes of
   superclasses (``AgentShape``) target every ``Organisation`` and reject what its own shape allows.
-- Three ``sh:pattern`` values of ``LOQ-constraints.ttl`` are Java regular expressions that Python's ``re``
+- Three ``sh:pattern`` values (two distinct regexes) of ``LOQ-constraints.ttl`` are Java regular expressions that Python's ``re``
   (and so pySHACL) rejects. They are rewritten in memory (:data:`JAVA_TO_PYTHON_PATTERNS`); the copied file
   stays byte for byte as published.
 """
@@ -28,9 +28,9 @@ from typing import Any
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from warehouse.elm import CREDENTIALS_CONTEXT, EDC_CONTEXT
+
 REFERENCE = files("warehouse") / "elm_reference"
-CREDENTIALS_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 # Each context URL a dataset may name -> its local copy (the only URLs the loader serves).
 LOCAL_CONTEXTS: dict[str, str] = {
     CREDENTIALS_CONTEXT: "w3c/credentials-v1.jsonld",
