@@ -141,7 +141,7 @@ def parse_page(spider_name: str, path: Path, url: str, out=None) -> int:
 
 # -- export -----------------------------------------------------------------------------------------------
 def export_registry(data_dir: Path | None, out_dir: Path | None, base_iri: str | None) -> int:
-    """CSV, Parquet and ELM JSON-LD of the published warehouse; 1 with a message when there is none."""
+    """CSV, Parquet, ELM JSON-LD and LOQ XML of the published warehouse; 1 with a message when there is none."""
     from warehouse.export import DEFAULT_BASE_IRI, run
     from warehouse.publish import default_data_dir
 
@@ -186,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("dictionary", help="print the data dictionary (from the warehouse's own comments)")
 
-    p = commands.add_parser("export", help="write the published registry as CSV, Parquet and ELM JSON-LD")
+    p = commands.add_parser(
+        "export", help="write the published registry as CSV, Parquet, ELM JSON-LD and LOQ XML"
+    )
     p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
