@@ -357,7 +357,7 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]
 
 def _csv_expression(name: str, type_: str) -> str:
     column = '"' + name.replace('"', '""') + '"'
-    if type_.endswith("[]"):
+    if type_.endswith("[]") or type_.startswith("STRUCT("):
         return f"CAST(to_json({column}) AS VARCHAR) AS {column}"
     if type_ == _TSTZ:
         return f"strftime(timezone('UTC', {column}), '{_CSV_TIMESTAMP}') AS {column}"
@@ -396,6 +396,10 @@ def _polars_type(type_: str) -> pl.DataType:
         return pl.Decimal(int(decimal[1]), int(decimal[2]))
     if type_.endswith("[]"):
         return pl.List(_polars_type(type_[:-2]))
+    if type_.startswith("STRUCT(") and type_.endswith(")"):
+        return pl.Struct(
+            [pl.Field(name, _polars_type(member)) for name, member in _struct_members(type_[7:-1])]
+        )
     simple = {
         "VARCHAR": pl.String(), "INTEGER": pl.Int32(), "BIGINT": pl.Int64(), "SMALLINT": pl.Int16(),
         "DOUBLE": pl.Float64(), "FLOAT": pl.Float32(), "BOOLEAN": pl.Boolean(), "DATE": pl.Date(),
@@ -406,10 +410,22 @@ def _polars_type(type_: str) -> pl.DataType:
     return simple[type_]
 
 
+def _struct_members(body: str) -> list[tuple[str, str]]:
+    """``label VARCHAR, amount_eur DECIMAL(12, 2)`` -> its members, split on the commas outside brackets."""
+    members, depth, start = [], 0, 0
+    for i, char in enumerate(body + ","):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            name, _, member = body[start:i].strip().partition(" ")
+            members.append((name.strip('"'), member.strip()))
+            start = i + 1
+    return members
+
+
 def _decode(name: str, type_: str) -> pl.Expr:
     column = pl.col(name)
     target = _polars_type(type_)
-    if type_.endswith("[]"):
+    if type_.endswith("[]") or type_.startswith("STRUCT("):
         return column.str.json_decode(target)
     if type_ == "BOOLEAN":
         return column.replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
