@@ -16,7 +16,9 @@ from dashboard import data
 from dashboard.data import SearchFilters, search_text_problem
 from tests.browser.conftest import REPO, Dashboard, Tab, serve_dashboard
 from tests.browser.test_dashboard import assert_stayed_local, open_page
+from warehouse.readonly import QueryCancelled, QueryTimeout
 
+RUNAWAY = "SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range = 7"
 LONG_WORDS = " ".join(f"word{i}" for i in range(20_000))
 
 
@@ -41,6 +43,30 @@ def test_search_text_beyond_the_limits_is_never_searched(text, says):
     assert problem and says in problem
     with pytest.raises(ValueError):
         SearchFilters(text=text).where("s")
+
+
+@pytest.mark.slow
+def test_a_session_that_has_ended_cancels_connections_opened_later_too(published_registry):
+    queries = data.SessionQueries()
+    queries.cancel()
+    with data.connect(published_registry / "registry.duckdb", session=queries) as warehouse:
+        with pytest.raises(QueryCancelled):
+            warehouse.rows("SELECT 1")
+
+
+@pytest.mark.slow
+def test_a_dashboard_query_stops_at_the_time_limit(published_registry, monkeypatch):
+    monkeypatch.setenv(data.TIMEOUT_ENV, "0.5")
+    assert data.dashboard_timeout() == 0.5
+    with data.connect(published_registry / "registry.duckdb") as warehouse:
+        with pytest.raises(QueryTimeout):
+            warehouse.rows(RUNAWAY)
+        assert warehouse.rows("SELECT count(*) FROM institution") == [(3,)]
+
+
+def test_the_dashboard_time_limit_defaults_to_ten_seconds(monkeypatch):
+    monkeypatch.delenv(data.TIMEOUT_ENV, raising=False)
+    assert data.dashboard_timeout() == data.DEFAULT_TIMEOUT_S == 10
 
 
 # -- browser tests -----------------------------------------------------------------------------------------------
