@@ -181,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("sql", help="run a query on the published warehouse (read-only) and print it")
     p.add_argument("query", nargs="?", help="the SQL (default: read it from stdin)")
     p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="stop the query after this many seconds (default $MICROCRED_QUERY_TIMEOUT or 30)",
+    )
+    p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
 
@@ -226,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         from warehouse.publish import default_data_dir
         from warehouse.query import run_sql
 
-        return run_sql(args.query or sys.stdin.read(), args.data_dir or default_data_dir())
+        return run_sql(
+            args.query or sys.stdin.read(), args.data_dir or default_data_dir(), timeout=args.timeout
+        )
     if args.command == "dictionary":
         from warehouse.dictionary import main as dictionary
 
