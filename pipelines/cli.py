@@ -147,7 +147,7 @@ def parse_page(spider_name: str, path: Path, url: str, out=None) -> int:
 
 # -- export -----------------------------------------------------------------------------------------------
 def export_registry(data_dir: Path | None, out_dir: Path | None, base_iri: str | None) -> int:
-    """CSV, Parquet and ELM JSON-LD of the published warehouse; 1 with a message when there is none."""
+    """CSV, Parquet, ELM JSON-LD and LOQ XML of the published warehouse; 1 with a message when there is none."""
     from warehouse.export import DEFAULT_BASE_IRI, run
     from warehouse.publish import default_data_dir
 
@@ -192,12 +192,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("sql", help="run a query on the published warehouse (read-only) and print it")
     p.add_argument("query", nargs="?", help="the SQL (default: read it from stdin)")
     p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="stop the query after this many seconds (default $MICROCRED_QUERY_TIMEOUT or 30)",
+    )
+    p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
 
     commands.add_parser("dictionary", help="print the data dictionary (from the warehouse's own comments)")
 
-    p = commands.add_parser("export", help="write the published registry as CSV, Parquet and ELM JSON-LD")
+    p = commands.add_parser(
+        "export", help="write the published registry as CSV, Parquet, ELM JSON-LD and LOQ XML"
+    )
     p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
@@ -237,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         from warehouse.publish import default_data_dir
         from warehouse.query import run_sql
 
-        return run_sql(args.query or sys.stdin.read(), args.data_dir or default_data_dir())
+        return run_sql(
+            args.query or sys.stdin.read(), args.data_dir or default_data_dir(), timeout=args.timeout
+        )
     if args.command == "dictionary":
         from warehouse.dictionary import main as dictionary
 
