@@ -11,6 +11,7 @@ import polars as pl
 from pipelines.defs.partitions import refresh_id, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.resources import RegistryStore
+from pipelines.reuse import landing_digest, reusable, write_digest
 from pipelines.transform import build_core_tables
 from quality import checks
 from quality.rules import RULES
@@ -110,16 +111,22 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     outcome = store.harvest_outcome(run_id, source)
     if not outcome or not outcome.get("succeeded"):
         raise dg.Failure(description=f"no complete harvest of {source} in run {run_id}")
-    core = build_core_tables(source, store.landing_dir(run_id, source), run_id)
+    landing = store.landing_dir(run_id, source)
+    digest = landing_digest(landing, run_id)
+    previous = store.staged_run(source)
+    # An unchanged landing reuses the last staged tables and record flags (pipelines/reuse.py).
+    core = reusable(store.staging_dir(source, previous), digest, run_id) if previous else None
     published = published_programmes(store.root, source)
-    # Every per-record rule is computed once, here, and staged with the tables it concerns.
-    core.flag = pl.concat(
-        [
-            checks.record_flags(core.programme, core.course_unit, core.harvest_issue),
-            checks.stability_flags(core.programme, published),
-        ]
-    )
+    if core is None:
+        core = build_core_tables(source, landing, run_id)
+        # Every per-record rule is computed once, here, and staged with the tables it concerns.
+        record_flags = checks.record_flags(core.programme, core.course_unit, core.harvest_issue)
+    else:
+        context.log.info(f"landing of {source} unchanged since run {previous}: its staged tables reused")
+        record_flags = core.flag
+    core.flag = pl.concat([record_flags, checks.stability_flags(core.programme, published)])
     core.write(store.staging_dir(source, run_id))
+    write_digest(store.staging_dir(source, run_id), digest)
     store.mark_staged(source, run_id)
     blocking = blocking_checks(core, store.root)
     for key, frame in (
