@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 SEED = 16
 ROUNDS = 6
-TIME_CAP_SECONDS = 170  # a cap on the loop, so `make test` stays bounded; not a speed assertion
+TIME_CAP_SECONDS = 120  # a cap on the loop, so `make test` stays bounded; not a speed assertion
 
 
 def start(data: Path, home: Path, url: str, sources: list[str]) -> subprocess.Popen:
@@ -112,5 +112,5 @@ def test_refreshes_with_random_kills_and_concurrent_starts_leave_a_sound_warehou
             assert "Traceback" not in output, output
             ended[run_id_of(output)] = sources
         check_warehouse(data, ended)
-    assert rounds >= 3, f"only {rounds} round(s) ran within the time cap"
+    assert rounds >= 2, f"only {rounds} round(s) ran within the time cap"
     assert kills >= 1, "no round killed a refresh: the seed no longer tests kills"
