@@ -23,15 +23,25 @@ def new_run_id() -> str:
 
 
 # -- refresh ----------------------------------------------------------------------------------------------
-_QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+_QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+# Exit status of `refresh --no-wait` when another refresh holds the data folder (sysexits' EX_TEMPFAIL).
+EXIT_BUSY = 75
+
+
+def _worker_start() -> None:
+    """Pool worker initializer: die with the fork server (which dies with the refresh)."""
+    from pipelines.lifeline import die_with_parent
+
+    die_with_parent()
 
 
 def _materialize(
     assets: str, store_config: dict, tags: dict, partition: str | None = None, env: dict | None = None
-) -> bool:
-    """One Dagster run of the named assets (``harvest`` or ``publish``); True when it succeeded.
+) -> tuple[bool, list[str]]:
+    """One Dagster run of the named assets (``harvest`` or ``publish``): (succeeded, one line per error).
 
-    Module-level so that each source's run can execute in its own process.
+    Module-level so that each source's run can execute in its own process. Dagster's console log is off
+    (its tracebacks run to hundreds of lines); the errors come back as one line each, naming what failed.
     """
     # A fork server's children inherit its environment from when it started, not the caller's now.
     os.environ.update(env or {})
@@ -43,52 +53,122 @@ def _materialize(
     from pipelines.defs.warehouse import out_registry__warehouse
 
     selection = [raw_registry__harvest, core_registry] if assets == "harvest" else [out_registry__warehouse]
-    result = dg.materialize(
-        selection,
-        partition_key=partition,
-        tags=tags,
-        resources={"store": RegistryStore(**store_config)},
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-        run_config=_QUIET,
+    try:
+        result = dg.materialize(
+            selection,
+            partition_key=partition,
+            tags=tags,
+            resources={"store": RegistryStore(**store_config)},
+            instance=dg.DagsterInstance.get(),
+            raise_on_error=False,
+            run_config=_QUIET,
+        )
+    except Exception as error:  # noqa: BLE001 - reported as one line; the caller goes on with the others
+        return False, [f"{assets} {partition or ''}: {type(error).__name__}: {str(error).strip()[:300]}"]
+    errors = []
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = (error.message if error else "failed").strip().splitlines()
+        errors.append(f"{event.step_key}: {message[0] if message else 'failed'}")
+    return result.success, errors
+
+
+def _fail_orphaned_runs(instance, root: Path, out) -> None:
+    """Marks failed the Dagster runs a killed refresh of this data folder left STARTED.
+
+    Called while holding the folder's refresh lock: any refresh that launched them is gone.
+    """
+    import dagster as dg
+
+    from pipelines.defs.partitions import DATA_DIR_TAG, LAUNCHER_TAG, REFRESH_LAUNCHER
+
+    orphans = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={DATA_DIR_TAG: str(root), LAUNCHER_TAG: REFRESH_LAUNCHER},
+        )
     )
-    return result.success
+    for run in orphans:
+        instance.report_run_failed(run, message="the refresh that started this run was killed")
+    if orphans:
+        print(f"  marked {len(orphans)} Dagster run(s) left running by a killed refresh as failed", file=out)
 
 
 def refresh(
-    sources: list[str] | None, live: bool, data_dir: Path | None, out=None, snapshot_url: str | None = None
+    sources: list[str] | None,
+    live: bool,
+    data_dir: Path | None,
+    out=None,
+    snapshot_url: str | None = None,
+    wait: bool = True,
 ) -> int:
     """Harvest -> normalise -> check -> publish through Dagster. 0 if something new was published.
+
+    One refresh at a time per data folder: the folder's refresh lock is held from here to the end of the
+    summary. A second refresh waits for it (saying whose it is), or with ``wait`` False exits ``EXIT_BUSY``.
+    """
+    out = sys.stdout if out is None else out
+    from warehouse.lock import REFRESH_LOCK, LockBusy, folder_lock, refresh_note
+    from warehouse.publish import default_data_dir
+
+    root = Path(data_dir) if data_dir else default_data_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id()
+    try:
+        with folder_lock(
+            root,
+            REFRESH_LOCK,
+            wait=wait,
+            note=refresh_note(run_id),
+            on_wait=lambda message: print(message, file=out, flush=True),
+        ):
+            return _refresh_locked(sources, live, root, run_id, out, snapshot_url)
+    except LockBusy as busy:
+        print(f"{busy}; not waiting (--no-wait)", file=out, flush=True)
+        return EXIT_BUSY
+
+
+def _refresh_locked(
+    sources: list[str] | None, live: bool, root: Path, run_id: str, out, snapshot_url: str | None
+) -> int:
+    """The refresh proper, run while holding the data folder's refresh lock.
 
     Each source is one Dagster run of its partition, in its own process, side by side (as the daemon's run
     queue runs them at night); the warehouse run follows once every source has finished, failed or not.
     """
-    out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import forkserver, get_context
 
     # Start the fork server (see below) first: it imports Great Expectations and the definitions (seconds of
-    # CPU) while this process imports Dagster and prepares the instance, instead of after.
+    # CPU) while this process imports Dagster and prepares the instance, instead of after. The lifeline
+    # comes first: the fork server (and through it every worker) dies with this process.
     context = get_context("forkserver")
-    context.set_forkserver_preload(["great_expectations", "pipelines.defs.core", "pipelines.defs.warehouse"])
+    context.set_forkserver_preload(
+        [
+            "pipelines.lifeline_forkserver",
+            "great_expectations",
+            "pipelines.defs.core",
+            "pipelines.defs.warehouse",
+        ]
+    )
     forkserver.ensure_running()
 
-    from pipelines.defs.partitions import REFRESH_TAG
-    from pipelines.defs.resources import RegistryStore
+    from pipelines.defs.partitions import DATA_DIR_TAG, LAUNCHER_TAG, REFRESH_LAUNCHER, REFRESH_TAG
     from pipelines.institutions import HARVESTED_SOURCES
+    from warehouse.publish import clean_build
 
-    store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
-    root = RegistryStore(**store_config).root
-    root.mkdir(parents=True, exist_ok=True)
-    run_id = new_run_id()
-    tags = {REFRESH_TAG: run_id}
+    store_config = {"data_dir": str(root), "live": live, "snapshot_url": snapshot_url or ""}
+    tags = {REFRESH_TAG: run_id, DATA_DIR_TAG: str(root), LAUNCHER_TAG: REFRESH_LAUNCHER}
     chosen = sources or list(HARVESTED_SOURCES)
     print(
         f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
         f"sources {', '.join(chosen)}; data in {root}",
         file=out,
+        flush=True,
     )
+    for leftover in clean_build(root):
+        print(f"  removed {leftover.name} left in build/ by a killed publish", file=out)
     # One process per source (per core at most). A fork server imports Dagster, the definitions and Great
     # Expectations once and forks each source's process from itself: the children share those modules
     # instead of spending seconds of CPU each importing them, and are forked from a clean single-threaded
@@ -99,19 +179,24 @@ def refresh(
     instance = dg.DagsterInstance.get()
     instance.get_runs(limit=1)
     instance.event_log_storage.get_asset_records()
+    _fail_orphaned_runs(instance, root, out)
     env = {k: v for k, v in os.environ.items() if k == "DAGSTER_HOME" or k.startswith("MICROCRED_")}
     # The fork server keeps the environment it started with: tonight's revisit switches are always passed
     # (empty = unset), so one night's clock or --revalidate-all never leaks into the next (scrapers/revisit.py).
     env.update({k: os.environ.get(k, "") for k in ("MICROCRED_NOW", "MICROCRED_REVALIDATE_ALL")})
     workers = max(1, min(len(chosen), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
         runs = {
             source: pool.submit(_materialize, "harvest", store_config, tags, source, env) for source in chosen
         }
         for source, run in runs.items():
-            succeeded = run.result()
+            succeeded, errors = run.result()
             print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)
-    published = _materialize("publish", store_config, tags)
+            for error in errors:
+                print(f"    {error}", file=out)
+    published, errors = _materialize("publish", store_config, tags)
+    for error in errors:
+        print(f"  publish: {error}", file=out)
     from warehouse.summary import print_summary
 
     print_summary(root / "registry.duckdb", run_id, out=out)
@@ -171,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--snapshot-url", default=None, help="crawl a snapshot server already running (serve-snapshot)"
     )
     p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help=f"exit {EXIT_BUSY} at once if another refresh holds the data folder, instead of waiting",
+    )
+    p.add_argument(
         "--revalidate-all",
         action="store_true",
         help="ask the sites about every page tonight (switches the revisit policy off; README, Revisit policy)",
@@ -221,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "refresh":
         if args.revalidate_all:  # read by every crawl of this refresh (scrapers/crawl.py), in any process
             os.environ["MICROCRED_REVALIDATE_ALL"] = "1"
-        return refresh(args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url)
+        return refresh(
+            args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url, wait=not args.no_wait
+        )
     if args.command == "parse":
         from scrapers.crawl import SPIDERS
 

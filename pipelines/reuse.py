@@ -15,6 +15,7 @@ flag that depends on the published warehouse (``registry_id_stable``) is compute
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -49,18 +50,24 @@ def landing_digest(landing_dir: Path, run_id: str) -> str:
 
 
 def write_digest(staging_dir: Path, digest: str) -> None:
+    Path(staging_dir).mkdir(parents=True, exist_ok=True)
     (Path(staging_dir) / DIGEST_FILE).write_text(digest + "\n")
 
 
-def reusable(staging_dir: Path, digest: str, run_id: str) -> CoreTables | None:
-    """The core tables staged in ``staging_dir`` as this run's, when their landing had ``digest``; else None."""
+def reusable(
+    staging_dir: Path, digest: str, run_id: str, read: Callable[[Path], CoreTables] = CoreTables.read
+) -> CoreTables | None:
+    """The core tables staged in ``staging_dir`` as this run's, when their landing had ``digest``; else None.
+
+    ``read`` reads (and, for the store's ``read_staged``, verifies) the staged tables.
+    """
     marker = Path(staging_dir) / DIGEST_FILE
     try:
         if marker.read_text().strip() != digest:
             return None
-        core = CoreTables.read(Path(staging_dir))
-    except (OSError, ValueError, pl.exceptions.PolarsError):
-        return None  # no digest, or tables unreadable: normalise as usual
+        core = read(Path(staging_dir))
+    except Exception:  # no digest, or staged tables missing, damaged or unreadable: normalise as usual
+        return None
     old = core.run_id
 
     def restamp(frame: pl.DataFrame | None) -> pl.DataFrame | None:

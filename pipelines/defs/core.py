@@ -8,13 +8,14 @@ here and the warehouse keeps the previous data for that source.
 import dagster as dg
 import polars as pl
 
-from pipelines.defs.partitions import refresh_id, source_partitions
+from pipelines.defs.partitions import LAUNCHER_TAG, REFRESH_LAUNCHER, refresh_id, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.resources import RegistryStore
 from pipelines.reuse import landing_digest, reusable, write_digest
 from pipelines.transform import build_core_tables
 from quality import checks
 from quality.rules import RULES
+from warehouse.lock import folder_lock, refresh_holds_lock, staging_lock_name
 from warehouse.publish import blocking_checks, published_programmes
 
 PROGRAMME = dg.AssetKey("core_registry__programme")
@@ -115,7 +116,16 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     digest = landing_digest(landing, run_id)
     previous = store.staged_run(source)
     # An unchanged landing reuses the last staged tables and record flags (pipelines/reuse.py).
-    core = reusable(store.staging_dir(source, previous), digest, run_id) if previous else None
+    core = (
+        reusable(
+            store.staging_dir(source, previous),
+            digest,
+            run_id,
+            read=lambda _directory: store.read_staged(source, previous),
+        )
+        if previous
+        else None
+    )
     published = published_programmes(store.root, source)
     if core is None:
         core = build_core_tables(source, landing, run_id)
@@ -125,9 +135,19 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
         context.log.info(f"landing of {source} unchanged since run {previous}: its staged tables reused")
         record_flags = core.flag
     core.flag = pl.concat([record_flags, checks.stability_flags(core.programme, published)])
-    core.write(store.staging_dir(source, run_id))
-    write_digest(store.staging_dir(source, run_id), digest)
-    store.mark_staged(source, run_id)
+    # One source's staging at a time (nightly partition runs of other sources go on side by side).
+    with folder_lock(store.root, staging_lock_name(source)):
+        if context.run.tags.get(LAUNCHER_TAG) == REFRESH_LAUNCHER and not refresh_holds_lock(
+            store.root, run_id
+        ):
+            # Left behind by a killed `microcred refresh`: the next refresh owns the folder now.
+            raise dg.Failure(
+                description=f"{source}: the refresh {run_id} that started this run is gone; nothing staged"
+            )
+        # The landing digest goes in first, so the staging manifest covers it (pipelines/reuse.py).
+        write_digest(store.staging_dir(source, run_id), digest)
+        store.stage(core, source, run_id)
+        store.mark_staged(source, run_id)
     blocking = blocking_checks(core, store.root)
     for key, frame in (
         (PROGRAMME, core.programme),

@@ -7,6 +7,11 @@ from pipelines.institutions import HARVESTED_SOURCES
 source_partitions = dg.StaticPartitionsDefinition(list(HARVESTED_SOURCES))
 
 REFRESH_TAG = "microcred/refresh_id"
+# Set by `microcred refresh` on the runs it launches: which data folder, and that a refresh (holding the
+# folder's refresh lock) launched them, so the next refresh can find and fail the ones a kill left STARTED.
+DATA_DIR_TAG = "microcred/data_dir"
+LAUNCHER_TAG = "microcred/launched_by"
+REFRESH_LAUNCHER = "microcred refresh"
 
 
 def refresh_id(context: dg.AssetExecutionContext) -> str:

@@ -26,6 +26,9 @@ publish_job = dg.define_asset_job(
     "publish_warehouse",
     selection=dg.AssetSelection.assets(out_registry__warehouse),
     description="Build and atomically publish the warehouse from the night's staged harvests.",
+    # The run queue lets one run with this tag go at a time (dagster_home/dagster.yaml), beside the data
+    # folder's publish lock, for shared storage without working locks.
+    tags={"microcred/publish": "warehouse"},
 )
 
 _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
