@@ -399,9 +399,11 @@ class Warehouse:
             params = [*params, int(limit)]
         return self.frame(
             f"""SELECT s.registry_id, s.title, s.institution_name AS institution, s.academic_year,
-                       s.academic_year_label AS year, s.credits_ects AS credits, s.study_hours, s.languages,
-                       s.semester, s.delivery_mode, s.area, s.start_date, s.fee_eur, s.errors, s.warnings,
-                       s.rules_broken, s.url, s.learning_outcomes
+                       s.academic_year_label AS year, s.credits_ects AS credits, s.credits_min, s.credits_max,
+                       s.study_hours, s.contact_hours, s.languages, s.semester, s.delivery_mode, s.area,
+                       s.start_date, s.end_date, s.fee_eur, s.fee_eur_derived, s.fee_fixed_eur,
+                       s.fee_per_credit_eur, s.fee_tiers, s.errors, s.warnings, s.rules_broken, s.url,
+                       s.learning_outcomes
                 FROM programme_search s JOIN institution i USING (institution_id)
                 WHERE {where}
                 ORDER BY i.rowid, s.academic_year DESC, s.title, s.registry_id

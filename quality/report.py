@@ -8,7 +8,8 @@ It answers "what is wrong, where, why" from the published warehouse, read-only. 
   rules side by side, a chart of flags by rule, and links to every page of flags and of the current offer;
 - ``quality_report/{institution}-flags-{n}.html``: the flagged records grouped by rule, with the rule's
   standard, citation and explanation; at most ``FLAGS_PER_PAGE`` records a page, fewer when their text is long;
-- ``quality_report/{institution}-offer-{n}.html``: the current offer, at most ``OFFER_PER_PAGE`` a page.
+- ``quality_report/{institution}-offer-{n}.html``: the current offer, at most ``OFFER_PER_PAGE`` a page: credits
+  (a range as '2–5'), dates (start–end), the fee (tiers, a formula, a fee derived from it marked as derived).
 
 No page can pass 2 MB whatever the warehouse holds: the lists are cut into pages by count and by escaped size
 (``PAGE_BUDGET``), and a single text longer than ``FIELD_CAP`` characters is shown cut (the warehouse keeps it
@@ -51,6 +52,8 @@ import duckdb
 import jinja2
 from markupsafe import escape
 
+from warehouse import display
+
 REGISTRY_NAME = "National registry of university micro-credentials"
 REPORT_NAME = "quality_report.html"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -65,7 +68,7 @@ OFFER_PER_PAGE = 1_000
 # row over the budget at most (FIELD_CAP bounds a row to ~75 kB), every page stays well under 2 MB.
 PAGE_BUDGET = 1_500_000
 FIELD_CAP = 2_000
-ROW_MARKUP = 200  # tags of one listed row, beside its text
+ROW_MARKUP = 260  # tags of one listed row beside its text, with its short dates and credits
 
 TEMPLATES = Path(__file__).with_name("templates")
 STORE_PREFIX = "gen-"
@@ -200,7 +203,9 @@ QUERIES = {
     "side_by_side": "SELECT * FROM rules_side_by_side",
     "flags": FLAGS_SQL,
     "offer": """
-        SELECT institution_id, academic_year, title, credits_ects, languages, semester, errors, warnings, url
+        SELECT institution_id, academic_year, title, credits_ects, credits_min, credits_max, languages, semester,
+               start_date, end_date, fee_eur, fee_eur_derived, fee_fixed_eur, fee_per_credit_eur, fee_tiers,
+               errors, warnings, url
         FROM programme_search WHERE is_current_year ORDER BY institution_id, title, registry_id""",
 }
 BY_INSTITUTION = ("counts", "scorecard", "coverage", "side_by_side", "flags", "offer")
@@ -372,6 +377,12 @@ def _offer_row(programme: Row) -> Row:
         "title": _clip(programme["title"] or (url if link else "")),
         "languages": _clip(_text(programme["languages"])),
         "semester": _clip(programme["semester"]),
+        # Written as the dashboard writes them: '2–5' for a range, tiers and formulas with a derived fee marked.
+        "credits": display.credits(
+            programme["credits_ects"], programme["credits_min"], programme["credits_max"]
+        ),
+        "dates": display.dates(programme["start_date"], programme["end_date"]),
+        "fee": _clip(display.fee(programme)),
         "link": link,
         "url": url if link else None,
     }
@@ -388,7 +399,7 @@ def _clip(value: object) -> str:
 def _row_size(row: Row) -> int:
     """Bytes one listed row takes on its page, near enough: its escaped texts, the URL twice, and its tags."""
     size = ROW_MARKUP
-    for key in ("record_key", "field", "value", "message", "url", "title", "languages", "semester"):
+    for key in ("record_key", "field", "value", "message", "url", "title", "languages", "semester", "fee"):
         value = row.get(key)
         if isinstance(value, str):
             size += len(escape(value).encode("utf-8"))

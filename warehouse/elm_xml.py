@@ -50,6 +50,7 @@ def _sub(parent: etree._Element, name: str, text: str | None = None, ns: str = L
 
 def _texts(row: dict[str, Any]) -> list[str]:
     values = [row.get(k) for k in ("title", "url", "prerequisites", "fee_covers", "registry_id")]
+    values += [tier.get("label") for tier in row.get("fee_tiers") or []]
     values += list(row.get("learning_outcomes") or [])
     return [v for v in values if isinstance(v, str)]
 
@@ -160,18 +161,35 @@ def _opportunity(parent: etree._Element, row: dict[str, Any], lo_id: str, org_id
             _sub(temporal, "startDate", start)
         if end:
             _sub(temporal, "endDate", end)
-    if row.get("fee_eur") is not None:
-        price = _sub(node, "priceDetail")
-        amount = _sub(price, "amount")
-        _sub(amount, "unit", uri=f"{elm.CURRENCY_AUTHORITY}/EUR")
-        _sub(amount, "value", str(Decimal(row["fee_eur"])))
-        covers = row.get("fee_covers")
-        if covers and covers.strip():
-            _sub(price, "description", covers, language=tag)
+    _prices(node, row, tag)
     _sub(node, "providedBy", idref=org_id)
     _sub(node, "learningAchievementSpecification", idref=f"{lo_id}/specification")
     _sub(node, "defaultLanguage", uri=_default_language(row))
     _sub(node, "publisher", idref=org_id)
+
+
+def _prices(node: etree._Element, row: dict[str, Any], tag: str) -> None:
+    """As the JSON-LD: the fee (a derived one with its note), then one priceDetail per fee tier, its label
+    as skos:prefLabel (the schema's order: amount, prefLabel, description, additionalNote)."""
+    from warehouse.export import derived_fee_note, fee_tiers
+
+    covers = row.get("fee_covers")
+    covers = covers if covers and covers.strip() else None
+    prices: list[tuple[Any, str | None, str | None]] = []
+    if row.get("fee_eur") is not None:
+        prices.append((row["fee_eur"], None, derived_fee_note(row)))
+    prices += [(amount, label, None) for _, label, amount in fee_tiers(row)]
+    for value, label, note in prices:
+        price = _sub(node, "priceDetail")
+        amount = _sub(price, "amount")
+        _sub(amount, "unit", uri=f"{elm.CURRENCY_AUTHORITY}/EUR")
+        _sub(amount, "value", str(Decimal(value)))
+        if label:
+            _sub(price, "prefLabel", label, ns=SKOS_NS, language=tag)
+        if covers:
+            _sub(price, "description", covers, language=tag)
+        if note:
+            _sub(_sub(price, "additionalNote"), "noteLiteral", note, language="en")
 
 
 def _specification(parent: etree._Element, outcomes: etree._Element, row: dict[str, Any], lo_id: str) -> None:

@@ -161,6 +161,11 @@ def _date_time(value: date | None) -> str | None:
     return None if value is None else f"{value.isoformat()}T00:00:00"
 
 
+def _one_or_list(nodes: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """A single node as itself (as the ELM examples write it), several as a list, none as absent."""
+    return nodes[0] if len(nodes) == 1 else (nodes or None)
+
+
 def _drop_absent(node: dict[str, Any]) -> dict[str, Any]:
     """Absent values are omitted, never sent as null or as an empty list."""
     return {k: v for k, v in node.items() if v is not None and v != [] and v != {}}
@@ -236,24 +241,78 @@ def _specification(row: dict[str, Any], lo_id: str, tag: str) -> dict[str, Any]:
     )
 
 
-def _price(row: dict[str, Any], lo_id: str, tag: str) -> dict[str, Any] | None:
-    fee = row.get("fee_eur")
-    if fee is None:
+def _amount(node_id: str, value: Any) -> dict[str, Any]:
+    return {
+        "id": node_id,
+        "type": "Amount",
+        "unit": elm.currency_concept("EUR"),
+        elm.AMOUNT_VALUE: {"@value": str(Decimal(value)), "@type": "xsd:decimal"},
+    }
+
+
+def derived_fee_note(row: dict[str, Any]) -> str | None:
+    """Why a fee_eur that the registry computed is not a published figure: the formula and the credits it used.
+
+    English, whatever the page language: the registry writes it, not the page."""
+    if row.get("fee_eur") is None or row.get("fee_eur_derived") is not True:
         return None
+    parts = []
+    if row.get("fee_fixed_eur") is not None:
+        parts.append(f"EUR {Decimal(row['fee_fixed_eur'])}")
+    if row.get("fee_per_credit_eur") is not None:
+        credits = row.get("credits_ects")
+        times = f" x {_number_text(credits)} credits" if credits is not None else ""
+        parts.append(f"EUR {Decimal(row['fee_per_credit_eur'])} per credit{times}")
+    formula = " + ".join(parts) or "a published formula"
+    return f"Derived by the registry from the published fee formula: {formula}."
+
+
+def fee_tiers(row: dict[str, Any]) -> list[tuple[int, str | None, Any]]:
+    """The fee tiers that can be sent: (position from 1, label or None, amount), in the order published; a
+    tier with an amount but no label keeps its amount, one with neither is left out."""
+    kept = []
+    for position, tier in enumerate(row.get("fee_tiers") or [], start=1):
+        label, amount = tier.get("label"), tier.get("amount_eur")
+        label = label if isinstance(label, str) and label.strip() else None
+        if amount is not None:
+            kept.append((position, label, amount))
+    return kept
+
+
+def _price(row: dict[str, Any], lo_id: str, tag: str) -> list[dict[str, Any]]:
+    """One PriceDetail for the fee (published or derived, the latter with a note saying so), and one per fee
+    tier with its label as prefLabel (ids ``.../price/tier/{n}``, n the tier's published position)."""
+    prices: list[dict[str, Any]] = []
+    fee = row.get("fee_eur")
     covers = row.get("fee_covers")
-    return _drop_absent(
-        {
-            "id": f"{lo_id}/price",
-            "type": "PriceDetail",
-            "amount": {
-                "id": f"{lo_id}/price/amount",
-                "type": "Amount",
-                "unit": elm.currency_concept("EUR"),
-                elm.AMOUNT_VALUE: {"@value": str(Decimal(fee)), "@type": "xsd:decimal"},
-            },
-            "description": {tag: covers} if covers and covers.strip() else None,
-        }
-    )
+    description = {tag: covers} if covers and covers.strip() else None
+    if fee is not None:
+        note = derived_fee_note(row)
+        prices.append(
+            _drop_absent(
+                {
+                    "id": f"{lo_id}/price",
+                    "type": "PriceDetail",
+                    "amount": _amount(f"{lo_id}/price/amount", fee),
+                    "description": description,
+                    "additionalNote": _note(f"{lo_id}/price/derivation", "en", note),
+                }
+            )
+        )
+    for position, label, amount in fee_tiers(row):
+        tier_id = f"{lo_id}/price/tier/{position}"
+        prices.append(
+            _drop_absent(
+                {
+                    "id": tier_id,
+                    "type": "PriceDetail",
+                    "amount": _amount(f"{tier_id}/amount", amount),
+                    "prefLabel": {tag: label} if label else None,
+                    "description": description,
+                }
+            )
+        )
+    return prices
 
 
 def _period(row: dict[str, Any], lo_id: str) -> dict[str, Any] | None:
@@ -304,7 +363,7 @@ def learning_opportunity(row: dict[str, Any], base_iri: str) -> dict[str, Any]:
             ),
             "homepage": {"id": f"{lo_id}/homepage", "type": "WebResource", "contentURL": row["url"]},
             "temporal": _period(row, lo_id),
-            "priceDetail": _price(row, lo_id, tag),
+            "priceDetail": _one_or_list(_price(row, lo_id, tag)),
             "providedBy": org_id,
             "publisher": org_id,
             "defaultLanguage": _default_language(row),

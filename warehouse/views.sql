@@ -162,12 +162,14 @@ LEFT JOIN course_unit c ON r.record = 'course_unit' AND c.course_key = f.record_
 ORDER BY f.institution_id, list_position(['error', 'warning', 'info'], f.severity), f.rule_id, f.record_key;
 
 -- One row per programme and year, ready to search and filter across institutions (as Nova Academy does):
--- institution, language, credits, semester, area (the faculty or school), start date, and free text.
+-- institution, language, credits, semester, area (the faculty or school), start date, and free text; with
+-- what a reader shows of it: credit ranges, contact hours, end date, fee tiers and formulas.
 CREATE OR REPLACE VIEW programme_search AS
 SELECT p.registry_id, p.institution_id, i.name AS institution_name, p.academic_year,
        p.academic_year || '-' || (p.academic_year + 1) AS academic_year_label,
-       p.title, p.credits_ects, p.study_hours, p.semester, p.languages, p.delivery_mode,
-       p.faculty AS area, p.start_date, p.fee_eur, p.learning_outcomes,
+       p.title, p.credits_ects, p.credits_min, p.credits_max, p.study_hours, p.contact_hours, p.semester,
+       p.languages, p.delivery_mode, p.faculty AS area, p.start_date, p.end_date, p.fee_eur, p.fee_eur_derived,
+       p.fee_fixed_eur, p.fee_per_credit_eur, p.fee_tiers, p.learning_outcomes,
        concat_ws(' ', p.title, array_to_string(p.learning_outcomes, ' ')) AS search_text,
        coalesce(fl.errors, 0) AS errors, coalesce(fl.warnings, 0) AS warnings,
        coalesce(fl.rules_broken, []) AS rules_broken,

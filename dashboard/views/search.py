@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.text import escape_frame, escape_markdown, page_label, safe_url
+from warehouse import display
 
 # session-state key -> URL query parameter
 PARAMS = {
@@ -247,17 +248,36 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
     return filters
 
 
+def _shown(results: pl.DataFrame) -> pl.DataFrame:
+    """The results with the texts both tables show: credits ('2–5' for a range), dates and fee (tiers, and a
+    fee derived from a formula marked as derived), written by ``warehouse.display`` as the report writes them."""
+    rows = results.to_dicts()
+    return results.with_columns(
+        pl.Series(
+            "credits_text",
+            [display.credits(r["credits"], r["credits_min"], r["credits_max"]) for r in rows],
+            dtype=pl.String,
+        ),
+        pl.Series(
+            "dates_text", [display.dates(r["start_date"], r["end_date"]) for r in rows], dtype=pl.String
+        ),
+        pl.Series("fee_text", [display.fee(r) for r in rows], dtype=pl.String),
+    )
+
+
 def _results_table(results: pl.DataFrame) -> None:
     """The interactive table (sortable; select a row for its details)."""
+    results = _shown(results)
     table = results.select(
         "title",
         "institution",
         "year",
-        "credits",
+        "credits_text",
         pl.col("languages").list.join(", "),
         pl.col("semester").replace_strict(data.SEMESTER_LABELS, default=pl.col("semester")),
         "area",
-        "start_date",
+        "dates_text",
+        "fee_text",
         pl.col("rules_broken").list.join(", "),
         pl.col("url").map_elements(safe_url, return_dtype=pl.String),
     )
@@ -271,11 +291,17 @@ def _results_table(results: pl.DataFrame) -> None:
             "title": st.column_config.TextColumn("Title", width="large"),
             "institution": st.column_config.TextColumn("Institution"),
             "year": st.column_config.TextColumn("Academic year"),
-            "credits": st.column_config.NumberColumn("Credits", format="%g"),
+            "credits_text": st.column_config.TextColumn(
+                "Credits", help="A range (2–5) when the page offers one."
+            ),
             "languages": st.column_config.TextColumn("Languages"),
             "semester": st.column_config.TextColumn("Semester"),
             "area": st.column_config.TextColumn("Area"),
-            "start_date": st.column_config.DateColumn("Starts", format="YYYY-MM-DD"),
+            "dates_text": st.column_config.TextColumn("Dates"),
+            "fee_text": st.column_config.TextColumn(
+                "Fee",
+                help="As published: one amount, tiers, or a formula (a fee computed from it says derived).",
+            ),
             "rules_broken": st.column_config.TextColumn("Rules broken"),
             "url": st.column_config.LinkColumn("Source page", display_text="open ↗"),
         },
@@ -292,15 +318,19 @@ def _details(row: dict) -> None:
         facts = [
             row["institution"],
             row["year"],
-            f"{row['credits']:g} credits" if row["credits"] is not None else "credits not published",
+            f"{row['credits_text']} credits" if row["credits_text"] else "credits not published",
             f"{row['study_hours']} h" if row["study_hours"] is not None else None,
+            f"{row['contact_hours']} contact hours" if row["contact_hours"] is not None else None,
             ", ".join(data.language_label(code) for code in row["languages"] or []) or None,
             data.SEMESTER_LABELS.get(row["semester"], row["semester"]) if row["semester"] else None,
             row["delivery_mode"],
-            f"starts {row['start_date']}" if row["start_date"] else None,
-            f"€ {row['fee_eur']}" if row["fee_eur"] is not None else None,
+            row["dates_text"] or None,
         ]
-        st.text(" · ".join(str(fact) for fact in facts if fact))
+        with st.container(key="result-facts"):
+            st.text(" · ".join(str(fact) for fact in facts if fact))
+        if row["fee_text"]:
+            with st.container(key="result-fee"):
+                st.text(f"Fee: {row['fee_text']}")
         if row["area"]:
             st.text(row["area"])
         outcomes = row["learning_outcomes"] or []
@@ -320,6 +350,7 @@ def _details(row: dict) -> None:
 
 def _result_list(results: pl.DataFrame) -> None:
     """The same results as a plain table in the page (readable by screen readers, find-in-page and tests)."""
+    results = _shown(results)
     with st.expander(f"All {results.height} results as a text table", icon=":material/list:"):
         with st.container(key="result-list"):
             st.table(
@@ -328,13 +359,13 @@ def _result_list(results: pl.DataFrame) -> None:
                         pl.col("title").alias("Title"),
                         pl.col("institution").alias("Institution"),
                         pl.col("year").alias("Academic year"),
-                        pl.col("credits")
-                        .map_elements(lambda c: f"{c:g}", return_dtype=pl.String)
-                        .alias("Credits"),
+                        pl.col("credits_text").alias("Credits"),
                         pl.col("languages").alias("Languages"),
                         pl.col("semester")
                         .replace_strict(data.SEMESTER_LABELS, default=pl.col("semester"))
                         .alias("Semester"),
+                        pl.col("dates_text").alias("Dates"),
+                        pl.col("fee_text").alias("Fee"),
                         pl.col("rules_broken").alias("Rules broken"),
                         pl.col("url").alias("Source page"),
                     ),

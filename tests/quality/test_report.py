@@ -680,3 +680,124 @@ def test_at_national_size_every_page_is_under_2_mb_and_every_flag_is_reachable(p
         assert len(page.flag_rows) <= report.FLAGS_PER_PAGE
     assert "<script" not in written.html.lower()
     assert written.html.count("Cybersecurity Fundamentals: &lt;script&gt; Injection") >= 87
+
+
+# -- the new value forms on the current-offer pages (issue 12) ----------------------------------------------
+class OfferTable(HTMLParser):
+    """The rows of a current-offer page's table, each as its cells' text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._in_body = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag == "td" and self._in_body:
+            self._cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tbody":
+            self._in_body = False
+
+
+OFFER_COLUMNS = ("title", "credits", "languages", "semester", "dates", "fee", "errors", "warnings")
+
+
+def offer_rows(written: Report, institution: str) -> list[dict[str, str]]:
+    """Every listed programme of the institution's offer pages, in page order, keyed by column."""
+    rows = []
+    numbers = sorted(
+        int(m[1]) for name in written.texts if (m := re.search(rf"/{institution}-offer-(\d+)\.html$", name))
+    )
+    for number in numbers:
+        table = OfferTable()
+        table.feed(written.page(f"/{institution}-offer-{number}.html"))
+        rows += [dict(zip(OFFER_COLUMNS, cells, strict=True)) for cells in table.rows]
+    return rows
+
+
+def euros(amount: object) -> str:
+    """How the report writes an amount: '€650', '€12.50' (written here independently of quality.report)."""
+    return "€" + f"{float(amount):.2f}".removesuffix(".00")
+
+
+def test_a_credit_range_fee_tiers_and_end_date_show_on_the_offer_page(warehouse: Path):
+    """A programme with a range, tiers and a start-end span (values of our own fixture, in the forms of the
+    snapshot's UAntwerp 'modelling-infectious-diseases' page) is listed with all of them."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO programme (registry_id, institution_id, academic_year, title, credits_min, credits_max, "
+            "fee_tiers, start_date, end_date, url, source_url, run_id) VALUES ('rug:TIERS', 'rug', 2024, "
+            "'Tiered summer school', 2, 5, [{'label': 'PhD students', 'amount_eur': 300}, "
+            "{'label': 'Others', 'amount_eur': 650}], DATE '2025-07-14', DATE '2025-07-18', "
+            "'https://www.rug.nl/tiers', 'https://www.rug.nl/tiers', 'r1')"
+        )
+        [(low, high, tiers, start, end)] = con.execute(
+            "SELECT credits_min, credits_max, fee_tiers, start_date, end_date FROM programme_search "
+            "WHERE registry_id = 'rug:TIERS' AND is_current_year"
+        ).fetchall()
+    written = crawl(report.write_report(warehouse, now=NOW))
+    [row] = [r for r in offer_rows(written, "rug") if r["title"] == "Tiered summer school"]
+    assert row["credits"] == f"{low:g}\u2013{high:g}" == "2\u20135"
+    assert row["dates"] == f"{start.isoformat()} \u2013 {end.isoformat()}"
+    assert [t["label"] for t in tiers] == ["PhD students", "Others"]
+    assert row["fee"] == "; ".join(f"{t['label']}: {euros(t['amount_eur'])}" for t in tiers)
+
+
+@pytest.mark.slow
+def test_the_snapshot_offer_pages_show_credits_dates_and_fees_as_the_warehouse_holds_them(
+    published_registry, tmp_path
+):
+    written = crawl(report.write_report(published_registry / "registry.duckdb", tmp_path / "report.html"))
+    with duckdb.connect(str(published_registry / "registry.duckdb"), read_only=True) as con:
+        current = con.sql(
+            "SELECT institution_id, title, credits_ects, credits_min, credits_max, start_date, end_date, fee_eur, "
+            "fee_eur_derived, fee_fixed_eur, fee_per_credit_eur, fee_tiers FROM programme_search "
+            "WHERE is_current_year ORDER BY institution_id, title, registry_id"
+        ).fetchall()
+    seen = Counter()
+    for institution in ("ugent", "uantwerpen", "rug"):
+        mine = [r for r in current if r[0] == institution]
+        listed = offer_rows(written, institution)
+        assert len(listed) == len(mine)
+        for shown, (_, title, ects, low, high, start, end, fee, derived, fixed, rate, tiers) in zip(
+            listed, mine, strict=True
+        ):
+            assert shown["title"] == title
+            if ects is not None:
+                assert shown["credits"] == f"{ects:g}"
+            elif low is not None:
+                assert shown["credits"] == (f"{low:g}" if low == high else f"{low:g}\u2013{high:g}")
+            if start is not None and end is not None and start != end:
+                assert shown["dates"] == f"{start.isoformat()} \u2013 {end.isoformat()}"
+                seen["start and end"] += 1
+            elif start is not None and end is None:
+                assert shown["dates"] == f"from {start.isoformat()}"
+            if fee is not None:
+                assert shown["fee"].startswith(euros(fee))
+                if derived:
+                    assert (
+                        f"{euros(fee)} (derived from {euros(fixed)} + {euros(rate)} per credit)"
+                        in shown["fee"]
+                    )
+                    seen["derived"] += 1
+                else:
+                    assert "derived" not in shown["fee"]
+            for tier in tiers or []:
+                assert f"{tier['label']}: {euros(tier['amount_eur'])}" in shown["fee"]
+    # The snapshot's current offer has both forms: the Ghent fee formulas and Groningen's dated courses.
+    assert seen["derived"] > 50 and seen["start and end"] > 50
+    filosofie = [r for r in offer_rows(written, "uantwerpen") if "Filosofie van de technologie" in r["title"]]
+    assert len(filosofie) == 1 and "(derived from" in filosofie[0]["fee"]
