@@ -6,7 +6,8 @@ polite rate that is hours at national size. The policy lets an unchanged night a
 - **listings** (each spider's ``listing_routes``) are revalidated every night: they are how a change is seen;
 - a **detail page** is revalidated when it has never been seen, when the card its listing gives it changed
   (the digest of the request meta the spider passes, ``scrapers.memo.input_digest``: a new title, credits or
-  listing on the card is a new digest), and otherwise when it is **due**: its revisit interval, learned from
+  listing on the card is a new digest; the last few digests are known, as a page linked from two listings
+  arrives with either card), and otherwise when it is **due**: its revisit interval, learned from
   how long it has gone unchanged (a quarter of that time, between ``MIN_INTERVAL`` and ``MAX_STALENESS``), has
   passed since it was last verified. A page unchanged for a month or more is checked weekly, one that changed
   yesterday nightly. The first time a page is seen, its ``Last-Modified`` header (when the server sends one)
@@ -33,7 +34,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ MIN_INTERVAL = timedelta(days=1)
 MAX_STALENESS = timedelta(days=7)
 # Nights are not exactly 24 h apart: a page due "tomorrow" is due at tomorrow night's start, not to the minute.
 SLACK = timedelta(hours=2)
+KNOWN_CARDS = 4  # card digests remembered per page
 SPREAD = 0.5  # intervals are shortened by up to this fraction, by URL, to spread due dates over nights
 
 # Why a detail page is requested tonight (the crawl stats count each).
@@ -89,7 +91,9 @@ class PageState:
     last_verified: str
     last_changed: str
     changes: int = 0  # changes seen since first seen
-    card: str = ""  # digest of the meta the last request was given
+    # Digests of the meta the recent requests were given (a page linked from two listings is reached with
+    # either card, whichever listing answers first: both are known, neither is a change).
+    cards: list[str] = field(default_factory=list)
     body: str = ""  # SHA-256 of the last body
 
 
@@ -138,7 +142,7 @@ class RevisitPolicy:
         state = self.pages.get(url)
         if state is None:
             return NEVER_SEEN
-        if state.card != card:
+        if card not in state.cards:
             return CARD_CHANGED
         verified = parse_time(state.last_verified)
         if verified is None or self.clock() + SLACK >= verified + self.interval(url, state):
@@ -160,7 +164,7 @@ class RevisitPolicy:
         if state is None:
             # Unchanged since the server says it last changed (never later than now).
             since = min(last_modified, now) if last_modified is not None else now
-            self.pages[url] = PageState(iso(now), iso(now), iso(since), 0, card, body_sha256)
+            self.pages[url] = PageState(iso(now), iso(now), iso(since), 0, [card], body_sha256)
             return True
         changed = bool(body_sha256) and body_sha256 != state.body
         if changed:
@@ -168,7 +172,7 @@ class RevisitPolicy:
             state.last_changed = iso(now)
             state.body = body_sha256
         state.last_verified = iso(now)
-        state.card = card
+        state.cards = [*(known for known in state.cards if known != card), card][-KNOWN_CARDS:]
         return changed
 
     # -- storage -----------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ class RegistrySpider(scrapy.Spider):
             return False
         card = meta.get(PARSE_INPUT) or ""
         reason = policy.reason_to_fetch(request.url, card)
-        if reason is None and self.memo.latest_key(request.url, card, SPIDER_VERSION) is None:
+        if reason is None and self.memo.latest_for_url(request.url, SPIDER_VERSION) is None:
             reason = NOT_IN_MEMO
         if reason is not None:
             self.count(f"microcred/revisit/fetched/{reason}")
@@ -153,7 +153,9 @@ class RegistrySpider(scrapy.Spider):
         """The last good outputs of a page not requested tonight, as they were (old fetch and verification
         times); a page whose replay is missing after all is requested after all."""
         meta = page_meta(response)
+        # The page's last parse, with whichever of its known cards it was reached by then.
         key = self.memo.latest_key(response.url, meta.get(PARSE_INPUT), SPIDER_VERSION)
+        key = key or self.memo.latest_for_url(response.url, SPIDER_VERSION)
         stored = self.memo.get(key) if key is not None else None
         if stored is None:
             self.count("microcred/revisit/replay_missing")

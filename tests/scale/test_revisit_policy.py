@@ -48,6 +48,19 @@ def test_a_page_never_seen_is_fetched_and_a_changed_card_is_fetched(tmp_path):
     assert p.reason_to_fetch(URL, "card-b") == CARD_CHANGED
 
 
+def test_a_page_linked_from_two_listings_is_known_under_both_cards(tmp_path):
+    """Whichever listing answers first gives the page its card: neither known card is a change."""
+    clock = Clock(T0)
+    p = policy(tmp_path, clock)
+    p.verified(URL, card="from-en", body_sha256="b", last_modified=T0 - timedelta(days=120))
+    clock.now = T0 + timedelta(days=1)
+    assert p.reason_to_fetch(URL, "from-nl") == CARD_CHANGED  # never seen with this card
+    p.verified(URL, card="from-nl", body_sha256="b")
+    clock.now = T0 + timedelta(days=2)
+    assert p.reason_to_fetch(URL, "from-en") is None and p.reason_to_fetch(URL, "from-nl") is None
+    assert p.reason_to_fetch(URL, "renamed") == CARD_CHANGED
+
+
 def test_a_page_unchanged_for_months_is_checked_weekly_at_most(tmp_path):
     clock = Clock(T0)
     p = policy(tmp_path, clock)
