@@ -23,96 +23,50 @@ def new_run_id() -> str:
 
 
 # -- refresh ----------------------------------------------------------------------------------------------
-_QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-
-
-def _materialize(
-    assets: str, store_config: dict, tags: dict, partition: str | None = None, env: dict | None = None
-) -> bool:
-    """One Dagster run of the named assets (``harvest`` or ``publish``); True when it succeeded.
-
-    Module-level so that each source's run can execute in its own process.
-    """
-    # A fork server's children inherit its environment from when it started, not the caller's now.
-    os.environ.update(env or {})
-    import dagster as dg
-
-    from pipelines.defs.core import core_registry
-    from pipelines.defs.raw import raw_registry__harvest
-    from pipelines.defs.resources import RegistryStore
-    from pipelines.defs.warehouse import out_registry__warehouse
-
-    selection = [raw_registry__harvest, core_registry] if assets == "harvest" else [out_registry__warehouse]
-    result = dg.materialize(
-        selection,
-        partition_key=partition,
-        tags=tags,
-        resources={"store": RegistryStore(**store_config)},
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-        run_config=_QUIET,
-    )
-    return result.success
-
-
 def refresh(
-    sources: list[str] | None, live: bool, data_dir: Path | None, out=None, snapshot_url: str | None = None
+    sources: list[str] | None,
+    live: bool,
+    data_dir: Path | str | None,
+    out=None,
+    snapshot_url: str | None = None,
 ) -> int:
     """Harvest -> normalise -> check -> publish through Dagster. 0 if something new was published.
 
-    Each source is one Dagster run of its partition, in its own process, side by side (as the daemon's run
-    queue runs them at night); the warehouse run follows once every source has finished, failed or not.
+    ``data_dir`` is a local folder or an object-store URL (``s3://bucket/registry``, see ``warehouse.storage``).
+
+    The runs are those of the jobs the nightly schedule runs (``harvest_source`` per source, side by side,
+    then ``publish_warehouse`` once every source has finished, failed or not), launched through the Dagster
+    instance with the run launcher and executor its configuration names (``pipelines.defs.launch``).
     """
     out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import forkserver, get_context
-
-    # Start the fork server (see below) first: it imports Great Expectations and the definitions (seconds of
-    # CPU) while this process imports Dagster and prepares the instance, instead of after.
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["great_expectations", "pipelines.defs.core", "pipelines.defs.warehouse"])
-    forkserver.ensure_running()
-
-    from pipelines.defs.partitions import REFRESH_TAG
+    from pipelines.defs.launch import NoLiveWorker, run_night
     from pipelines.defs.resources import RegistryStore
     from pipelines.institutions import HARVESTED_SOURCES
 
     store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
-    root = RegistryStore(**store_config).root
-    root.mkdir(parents=True, exist_ok=True)
+    store = RegistryStore(**store_config)
     run_id = new_run_id()
-    tags = {REFRESH_TAG: run_id}
     chosen = sources or list(HARVESTED_SOURCES)
     print(
         f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
-        f"sources {', '.join(chosen)}; data in {root}",
+        f"sources {', '.join(chosen)}; data in {store.location}",
         file=out,
     )
-    # One process per source (per core at most). A fork server imports Dagster, the definitions and Great
-    # Expectations once and forks each source's process from itself: the children share those modules
-    # instead of spending seconds of CPU each importing them, and are forked from a clean single-threaded
-    # process (forking the caller directly can deadlock when it has threads, as a test runner does).
-    import dagster as dg
 
-    # Create the instance's storages here, once: parallel runs would otherwise race to migrate them.
-    instance = dg.DagsterInstance.get()
-    instance.get_runs(limit=1)
-    instance.event_log_storage.get_asset_records()
-    env = {k: v for k, v in os.environ.items() if k == "DAGSTER_HOME" or k.startswith("MICROCRED_")}
-    workers = max(1, min(len(chosen), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        runs = {
-            source: pool.submit(_materialize, "harvest", store_config, tags, source, env) for source in chosen
-        }
-        for source, run in runs.items():
-            succeeded = run.result()
-            print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)
-    published = _materialize("publish", store_config, tags)
+    def harvested(source, status) -> None:
+        succeeded = status.value == "SUCCESS"
+        print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)
+
+    try:
+        night = run_night(run_id, chosen, store_config, on_harvest=harvested)
+    except NoLiveWorker as error:
+        print(f"not started: {error}", file=out)
+        return 1
     from warehouse.summary import print_summary
 
-    print_summary(root / "registry.duckdb", run_id, out=out)
-    return 0 if published else 1
+    print_summary(store.fetch_published(), run_id, out=out)
+    return 0 if night.published else 1
 
 
 # -- parse ------------------------------------------------------------------------------------------------
@@ -159,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
     p.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
+        "--data-dir",
+        default=None,
+        help="data folder or object-store URL such as s3://bucket/registry (default $MICROCRED_DATA_DIR or ./data)",
     )
     p.add_argument(
         "--snapshot-url", default=None, help="crawl a snapshot server already running (serve-snapshot)"

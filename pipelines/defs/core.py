@@ -107,6 +107,8 @@ def check_results(
 def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     source = context.partition_key
     run_id = refresh_id(context)
+    store.pull_landing(run_id, source)  # the harvest may have run on another machine
+    store.fetch_published()
     outcome = store.harvest_outcome(run_id, source)
     if not outcome or not outcome.get("succeeded"):
         raise dg.Failure(description=f"no complete harvest of {source} in run {run_id}")
@@ -121,6 +123,7 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     )
     core.write(store.staging_dir(source, run_id))
     store.mark_staged(source, run_id)
+    store.push_staged(source, run_id)
     blocking = blocking_checks(core, store.root)
     for key, frame in (
         (PROGRAMME, core.programme),

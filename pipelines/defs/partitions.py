@@ -7,6 +7,8 @@ from pipelines.institutions import HARVESTED_SOURCES
 source_partitions = dg.StaticPartitionsDefinition(list(HARVESTED_SOURCES))
 
 REFRESH_TAG = "microcred/refresh_id"
+SOURCE_TAG = "microcred/source"  # one concurrent run per site: the run queue's tag limit is on this tag
+LAUNCHED_BY_TAG = "microcred/launched_by"  # "cli" or "schedule": the publish sensor handles the schedule's
 
 
 def refresh_id(context: dg.AssetExecutionContext) -> str:

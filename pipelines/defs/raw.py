@@ -58,6 +58,7 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
     }
     landing.mkdir(parents=True, exist_ok=True)
     (landing / "outcome.json").write_text(json.dumps(outcome, indent=2))
+    store.push_landing(run_id, source)  # to the object store, when the data lives in one
     metadata = {k: v for k, v in outcome.items() if k in ("pages_fetched", "not_modified", "errors", "items")}
     if not result.succeeded:
         raise dg.Failure(

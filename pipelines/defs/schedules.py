@@ -11,7 +11,8 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipelines.defs.core import core_registry
-from pipelines.defs.partitions import REFRESH_TAG, source_partitions
+from pipelines.defs.execution import instance_run_config, registry_executor
+from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.warehouse import out_registry__warehouse
 from pipelines.institutions import HARVESTED_SOURCES
@@ -21,11 +22,13 @@ harvest_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(raw_registry__harvest, core_registry),
     partitions_def=source_partitions,
     description="Harvest and normalise one institution (one partition).",
+    executor_def=registry_executor,
 )
 publish_job = dg.define_asset_job(
     "publish_warehouse",
     selection=dg.AssetSelection.assets(out_registry__warehouse),
     description="Build and atomically publish the warehouse from the night's staged harvests.",
+    executor_def=registry_executor,
 )
 
 _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
@@ -40,9 +43,13 @@ _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.Dagste
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     refresh_id = context.scheduled_execution_time.strftime("%Y%m%dT%H%M%S%z") + "-nightly"
+    run_config = instance_run_config()  # the executor this deployment names ($DAGSTER_HOME/run_config.yaml)
     for source in HARVESTED_SOURCES:
         yield dg.RunRequest(
-            run_key=f"{refresh_id}:{source}", partition_key=source, tags={REFRESH_TAG: refresh_id}
+            run_key=f"{refresh_id}:{source}",
+            partition_key=source,
+            run_config=run_config,
+            tags={REFRESH_TAG: refresh_id, SOURCE_TAG: source, LAUNCHED_BY_TAG: "schedule"},
         )
 
 
@@ -78,8 +85,13 @@ def publish_when_harvests_finished(context: dg.SensorEvaluationContext):
             run.tags.get("dagster/will_retry") == "true",
         )
         for run in runs
-        if REFRESH_TAG in run.tags
+        # `microcred refresh` publishes its own nights as soon as their harvests end.
+        if REFRESH_TAG in run.tags and run.tags.get(LAUNCHED_BY_TAG) != "cli"
     ]
     for refresh_id in nights_ready_to_publish(observed):
         # run_key makes this idempotent: each night is published once, however often the sensor ticks.
-        yield dg.RunRequest(run_key=f"publish:{refresh_id}", tags={REFRESH_TAG: refresh_id})
+        yield dg.RunRequest(
+            run_key=f"publish:{refresh_id}",
+            run_config=instance_run_config(),
+            tags={REFRESH_TAG: refresh_id, LAUNCHED_BY_TAG: "schedule"},
+        )

@@ -1,0 +1,338 @@
+"""Launching one night's runs of the registry's jobs through the Dagster instance (``microcred refresh``).
+
+The command line orchestrates nothing itself: it creates runs of the same jobs the nightly schedule runs
+(``harvest_source`` once per institution, then ``publish_warehouse``) and hands them to the instance. With a
+live ``dagster-daemon`` and a queued run coordinator the runs are *submitted* (the queue applies the
+per-site tag limits); otherwise they are *launched* straight away by the instance's run launcher. Either way
+the run launcher and the executor are the ones the instance's configuration names (``dagster.yaml`` and
+``run_config.yaml`` in ``$DAGSTER_HOME``, see ``pipelines.defs.execution``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster._core.definitions.selector import JobSubsetSelector
+from dagster._core.remote_origin import InProcessCodeLocationOrigin
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+from dagster._core.workspace.context import WorkspaceProcessContext, WorkspaceRequestContext
+from dagster._core.workspace.load_target import (
+    InProcessWorkspaceLoadTarget,
+    PyProjectFileTarget,
+    WorkspaceFileTarget,
+)
+
+from pipelines.defs.execution import celery_settings, engine, instance_run_config
+from pipelines.defs.launcher import ForkServerRunLauncher
+from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG
+from pipelines.defs.schedules import harvest_job, nights_ready_to_publish, publish_job
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCATION_NAME = "microcred"  # as in pyproject.toml and deploy/workspace.yaml
+PARTITION_TAG = "dagster/partition"
+MAX_RUNTIME_TAG = "dagster/max_runtime"
+_FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
+_DAEMON_FRESH_SECONDS = 60
+
+
+class NoLiveWorker(RuntimeError):
+    """The instance's executor is Celery and no worker answered: a run would wait forever."""
+
+
+@dataclass
+class Night:
+    """What one night's runs ended as: per source the harvest run's status, and the publish run's."""
+
+    refresh_id: str
+    harvests: dict[str, dg.DagsterRunStatus] = field(default_factory=dict)
+    harvest_runs: dict[str, str] = field(default_factory=dict)
+    publish: dg.DagsterRunStatus | None = None
+    publish_run: str | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.publish == dg.DagsterRunStatus.SUCCESS
+
+
+@contextlib.contextmanager
+def workspace(instance: dg.DagsterInstance) -> Iterator[WorkspaceRequestContext]:
+    """The code location the runs are created from: ``$DAGSTER_HOME/workspace.yaml`` if the deployment has
+    one (the daemon's and the webserver's), else the project's ``pyproject.toml`` (location ``microcred``).
+
+    Dagster serves it from a code server process it manages: the run launcher starts runs through it.
+    """
+    home = os.environ.get("DAGSTER_HOME")
+    declared = Path(home) / "workspace.yaml" if home else None
+    if isinstance(instance.run_launcher, ForkServerRunLauncher):
+        # Runs are forked from this machine's fork server: the definitions load in this process, no server.
+        target = InProcessWorkspaceLoadTarget(
+            InProcessCodeLocationOrigin(
+                LoadableTargetOrigin(
+                    executable_path=sys.executable,
+                    module_name="pipelines.definitions",
+                    working_directory=str(REPO_ROOT),
+                ),
+                location_name=LOCATION_NAME,
+            )
+        )
+    elif declared is not None and declared.exists():
+        target = WorkspaceFileTarget(paths=[str(declared)])
+    else:
+        target = PyProjectFileTarget(path=str(REPO_ROOT / "pyproject.toml"))
+    with WorkspaceProcessContext(instance, target) as context:
+        yield context.create_request_context()
+
+
+def create_run(
+    instance: dg.DagsterInstance,
+    request: WorkspaceRequestContext,
+    job_name: str,
+    run_config: Mapping[str, Any],
+    tags: Mapping[str, str],
+    plans: dict[str, Any] | None = None,
+) -> dg.DagsterRun:
+    """A run of the named job from the workspace's code location (as ``dagster job launch`` creates one).
+
+    ``plans`` caches execution plans by job name: a night's harvest runs share one plan (same job, same
+    config; the partition is a tag).
+    """
+    [location_name] = request.code_location_names
+    location = request.get_code_location(location_name)
+    [repository] = location.get_repositories().values()
+    remote_job = location.get_job(
+        JobSubsetSelector(
+            location_name=location_name,
+            repository_name=repository.name,
+            job_name=job_name,
+            op_selection=None,
+        )
+    )
+    plans = {} if plans is None else plans
+    if job_name not in plans:
+        plans[job_name] = location.get_execution_plan(
+            remote_job, dict(run_config), step_keys_to_execute=None, known_state=None, instance=instance
+        ).execution_plan_snapshot
+    plan = plans[job_name]
+    return instance.create_run(
+        job_name=job_name,
+        run_id=None,
+        run_config=dict(run_config),
+        resolved_op_selection=None,
+        step_keys_to_execute=plan.step_keys_to_execute,
+        op_selection=None,
+        status=None,
+        root_run_id=None,
+        parent_run_id=None,
+        tags={**remote_job.tags, **tags},
+        job_snapshot=remote_job.job_snapshot,
+        execution_plan_snapshot=plan,
+        parent_job_snapshot=remote_job.parent_job_snapshot,
+        remote_job_origin=remote_job.get_remote_origin(),
+        job_code_origin=remote_job.get_python_origin(),
+        asset_selection=None,
+        asset_check_selection=None,
+        asset_graph=repository.asset_graph,
+    )
+
+
+def daemon_alive(instance: dg.DagsterInstance) -> bool:
+    """True when a ``dagster-daemon`` dequeuing runs has sent a heartbeat recently."""
+    heartbeat = instance.get_daemon_heartbeats().get("QUEUED_RUN_COORDINATOR")
+    return heartbeat is not None and time.time() - heartbeat.timestamp < _DAEMON_FRESH_SECONDS
+
+
+def _celery_app(run_config: Mapping[str, Any]):
+    from celery import Celery
+
+    settings = celery_settings(dict(run_config))
+    return Celery("dagster", broker=settings.get("broker"), backend=settings.get("backend")), settings
+
+
+def check_workers(run_config: Mapping[str, Any], timeout: float = 3.0) -> list[str]:
+    """The Celery workers that answer a ping; raises ``NoLiveWorker`` when none does."""
+    app, settings = _celery_app(run_config)
+    try:
+        replies = app.control.ping(timeout=timeout) or []
+    except Exception as error:  # broker down: as fatal as no worker, and said as clearly
+        raise NoLiveWorker(
+            f"the Celery broker {_redact(settings.get('broker'))} is unreachable: {error}"
+        ) from error
+    finally:
+        app.close()
+    workers = sorted(name for reply in replies for name in reply)
+    if not workers:
+        raise NoLiveWorker(
+            f"no Celery worker answered on {_redact(settings.get('broker'))} within {timeout:g} s; start "
+            "workers with `celery -A dagster_celery.app worker -Q dagster` (see docs/deploy.md)"
+        )
+    return workers
+
+
+def purge_stale_tasks(instance: dg.DagsterInstance, run_config: Mapping[str, Any]) -> int | None:
+    """Drops every task waiting in the broker when no run of the registry's jobs is in progress.
+
+    Tasks of a run that was killed stay in the broker (waiting, or unacknowledged and restored later) and
+    would run on the next worker that starts. At the start of a night no such task can belong to a live run,
+    so the queue is emptied (``purge``) and the Redis transport's unacknowledged set is dropped too. Returns
+    the number of waiting tasks dropped, or ``None`` when another night is still in progress (nothing done).
+    """
+    in_progress = instance.get_run_records(
+        dg.RunsFilter(
+            job_name=None,
+            statuses=[
+                dg.DagsterRunStatus.QUEUED,
+                dg.DagsterRunStatus.NOT_STARTED,
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.CANCELING,
+            ],
+        )
+    )
+    if any(r.dagster_run.job_name in (harvest_job.name, publish_job.name) for r in in_progress):
+        return None
+    app, _ = _celery_app(run_config)
+    try:
+        dropped = app.control.purge()
+        with app.connection_for_write() as connection:
+            client = getattr(connection.default_channel, "client", None)
+            if client is not None:  # Redis: unacknowledged tasks are restored from these keys
+                options = app.conf.broker_transport_options or {}
+                client.delete(
+                    options.get("unacked_key", "unacked"), options.get("unacked_index_key", "unacked_index")
+                )
+        return dropped
+    finally:
+        app.close()
+
+
+def _redact(url: str | None) -> str:
+    if not url or "@" not in url:
+        return url or "(default broker)"
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"
+
+
+def _start(instance: dg.DagsterInstance, request: WorkspaceRequestContext, run: dg.DagsterRun, queued: bool):
+    if queued:
+        instance.submit_run(run.run_id, request)
+    else:
+        instance.launch_run(run.run_id, request)
+
+
+def _wait(
+    instance: dg.DagsterInstance, run_ids: list[str], deadline: float, poll: float = 0.5
+) -> dict[str, dg.DagsterRun]:
+    while True:
+        records = instance.get_run_records(dg.RunsFilter(run_ids=run_ids))
+        runs = {r.dagster_run.run_id: r.dagster_run for r in records}
+        if all(run.status in _FINISHED for run in runs.values()) or time.monotonic() > deadline:
+            return runs
+        time.sleep(poll)
+
+
+def _wait_for_harvests(
+    instance: dg.DagsterInstance, refresh_id: str, sources: list[str], retries: bool, deadline: float
+) -> dict[str, dg.DagsterRun]:
+    """The last harvest run of each source once none is running or about to be retried by the daemon."""
+    while True:
+        records = instance.get_run_records(
+            dg.RunsFilter(job_name=harvest_job.name, tags={REFRESH_TAG: refresh_id})
+        )
+        runs = [r.dagster_run for r in records]  # newest first
+        observed = [
+            (
+                refresh_id,
+                run.tags.get(PARTITION_TAG, ""),
+                run.status,
+                retries and run.tags.get("dagster/will_retry") == "true",
+            )
+            for run in runs
+        ]
+        latest: dict[str, dg.DagsterRun] = {}
+        for run in runs:
+            latest.setdefault(run.tags.get(PARTITION_TAG, ""), run)
+        if nights_ready_to_publish(observed, sources) or time.monotonic() > deadline:
+            return latest
+        time.sleep(0.5)
+
+
+def run_night(
+    refresh_id: str,
+    sources: list[str],
+    resources: Mapping[str, Any],
+    *,
+    on_harvest: Callable[[str, dg.DagsterRunStatus], None] | None = None,
+    timeout: float | None = None,
+) -> Night:
+    """One night: a harvest run per source side by side, then the publish run; returns how they ended.
+
+    ``resources`` is the ``store`` resource's config. Runs still unfinished at ``timeout`` seconds
+    (``$MICROCRED_NIGHT_TIMEOUT``, default 6 hours) are terminated; the publish then keeps the last good data
+    of their sources and records why.
+    """
+    timeout = timeout or float(os.environ.get("MICROCRED_NIGHT_TIMEOUT", 6 * 3600))
+    instance = dg.DagsterInstance.get()
+    warm_up = getattr(instance.run_launcher, "warm_up", None)
+    if warm_up is not None:
+        warm_up()  # the fork server imports while the runs are prepared here
+    run_config = {
+        **instance_run_config(),
+        "resources": {"store": {"config": dict(resources)}},
+    }
+    run_config.setdefault("loggers", {"console": {"config": {"log_level": "ERROR"}}})
+    if engine(run_config) == "celery":
+        check_workers(run_config)
+        purge_stale_tasks(instance, run_config)
+    from dagster._core.run_coordinator.queued_run_coordinator import QueuedRunCoordinator
+
+    queued = isinstance(instance.run_coordinator, QueuedRunCoordinator) and daemon_alive(instance)
+    night = Night(refresh_id)
+    tags = {REFRESH_TAG: refresh_id, LAUNCHED_BY_TAG: "cli"}
+    if os.environ.get("MICROCRED_RUN_MAX_RUNTIME"):
+        # The daemon's run monitoring cancels a run past this many seconds (instead of the instance's limit).
+        tags[MAX_RUNTIME_TAG] = os.environ["MICROCRED_RUN_MAX_RUNTIME"]
+    deadline = time.monotonic() + timeout
+    with workspace(instance) as request:
+        plans: dict[str, Any] = {}
+        # Every run is created before any starts: creating them overlaps with the launcher warming up.
+        created = [
+            create_run(
+                instance,
+                request,
+                harvest_job.name,
+                run_config,
+                {**tags, PARTITION_TAG: source, SOURCE_TAG: source},
+                plans,
+            )
+            for source in sources
+        ]
+        for source, run in zip(sources, created, strict=True):
+            night.harvest_runs[source] = run.run_id
+            _start(instance, request, run, queued)
+        harvests = _wait_for_harvests(instance, refresh_id, sources, queued, deadline)
+        for source in sources:
+            run = harvests.get(source)
+            if run is not None and run.status not in _FINISHED:
+                instance.run_launcher.terminate(run.run_id) or instance.report_run_canceled(
+                    run, message=f"night {refresh_id} timed out after {timeout:g} s"
+                )
+                run = instance.get_run_by_id(run.run_id)
+            night.harvests[source] = run.status if run is not None else dg.DagsterRunStatus.FAILURE
+            if run is not None:
+                night.harvest_runs[source] = run.run_id
+            if on_harvest is not None:
+                on_harvest(source, night.harvests[source])
+        publish = create_run(instance, request, publish_job.name, run_config, tags)
+        night.publish_run = publish.run_id
+        _start(instance, request, publish, queued)
+        finished = _wait(instance, [publish.run_id], max(deadline, time.monotonic() + 3600))
+        night.publish = finished[publish.run_id].status
+    return night
