@@ -1,8 +1,11 @@
-"""A production-shaped cluster on this machine: PostgreSQL, Redis, the Dagster daemon, two Celery workers.
+"""A production-shaped cluster on this machine: PostgreSQL, Redis, an S3 endpoint, the Dagster daemon and
+two Celery workers.
 
 The instance is ``deploy/``'s configuration as shipped (``dagster.yaml``, ``run_config.yaml``,
 ``workspace.yaml``), its environment variables pointing at the services started here on free loopback
-ports. Skipped, saying so, only where Debian's ``postgresql`` / ``redis-server`` are not installed
+ports. The data lives in S3 (moto's server): every worker and the command line get a working folder of
+their own, so whatever one step hands to the next goes through the object store, as between machines.
+Skipped, saying so, only where Debian's ``postgresql`` / ``redis-server`` are not installed
 (``make services`` installs them).
 """
 
@@ -22,6 +25,7 @@ from tests.distributed.services import (
     REPO,
     Postgres,
     Redis,
+    free_port,
     missing_packages,
     start_daemon,
     start_worker,
@@ -29,6 +33,7 @@ from tests.distributed.services import (
 )
 
 pytestmark = pytest.mark.slow
+BUCKET = "s3://registry"
 
 
 @dataclass
@@ -44,8 +49,18 @@ class Cluster:
         return Path(self.env["DAGSTER_HOME"])
 
     def start_worker(self, name: str) -> subprocess.Popen:
-        self.workers[name] = start_worker(name, self.env, self.root / f"{name}.log")
+        env = {**self.env, "MICROCRED_WORK_DIR": str(self.root / f"work-{name}")}
+        self.workers[name] = start_worker(name, env, self.root / f"{name}.log")
         return self.workers[name]
+
+    def published(self, url: str, name: str = "registry.duckdb") -> Path:
+        """A local copy of the warehouse published at ``url`` (as a reader gets it)."""
+        from warehouse.storage import fetch_published
+
+        with _env(self.env):
+            path = fetch_published(url, self.root / "readers" / name)
+        assert path is not None, f"nothing published at {url}"
+        return path
 
     def wait_for_workers(self, count: int, timeout: float = 90) -> list[str]:
         from pipelines.defs.execution import instance_run_config
@@ -63,12 +78,12 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"only {answered} of {count} Celery workers answered within {timeout:g} s")
 
-    def refresh(self, data_dir: Path, *, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    def refresh(self, data_url: str, *, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         """``microcred refresh`` as a user runs it, against this cluster's instance."""
         return subprocess.Popen(
-            [str(BIN / "microcred"), "refresh", "--data-dir", str(data_dir)],
+            [str(BIN / "microcred"), "refresh", "--data-dir", data_url],
             cwd=REPO,
-            env={**self.env, **(extra_env or {})},
+            env={**self.env, "MICROCRED_WORK_DIR": str(self.root / "work-cli"), **(extra_env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -84,7 +99,7 @@ class _env:
 
     def __enter__(self):
         for key, value in self.values.items():
-            if key.startswith(("MICROCRED_", "DAGSTER_")):
+            if key.startswith(("MICROCRED_", "DAGSTER_", "AWS_")):
                 self.saved[key] = os.environ.get(key)
                 os.environ[key] = value
 
@@ -112,6 +127,12 @@ def cluster(tmp_path_factory, request) -> Cluster:
     redis = Redis(root / "redis")
     request.addfinalizer(redis.stop)
     redis.start()
+    from moto.server import ThreadedMotoServer
+
+    s3_port = free_port()
+    s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
+    s3.start()
+    request.addfinalizer(s3.stop)
     home = root / "dagster_home"
     home.mkdir()
     for name in ("dagster.yaml", "run_config.yaml", "workspace.yaml"):
@@ -122,9 +143,18 @@ def cluster(tmp_path_factory, request) -> Cluster:
         "MICROCRED_POSTGRES_URL": postgres.url,
         "MICROCRED_CELERY_BROKER": redis.url(0),
         "MICROCRED_CELERY_BACKEND": redis.url(1),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
+        "MICROCRED_WORK_DIR": str(root / "work-daemon"),
     }
     env.pop("MICROCRED_DATA_DIR", None)
     cluster = Cluster(root, env, postgres, redis)
+    with _env(env):
+        from warehouse.storage import RemoteData
+
+        RemoteData(BUCKET).fs.mkdir(BUCKET.removeprefix("s3://"))
     daemon = start_daemon(env, root / "daemon.log")
     request.addfinalizer(lambda: stop_group(daemon))
     for name in ("worker1", "worker2"):
