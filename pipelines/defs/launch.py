@@ -213,6 +213,76 @@ def purge_stale_tasks(instance: dg.DagsterInstance, run_config: Mapping[str, Any
         app.close()
 
 
+class LostWorkerWatch:
+    """Cancels a run whose step is in the hands of a Celery worker that stopped answering.
+
+    A worker killed with its machine never reports back: the run would wait for that step until the daemon's
+    run monitoring gives up (hours). Every ``interval`` seconds the workers are pinged; a run whose step
+    started on a worker that has missed ``misses`` pings in a row is cancelled, saying which worker and step.
+    """
+
+    def __init__(
+        self,
+        instance: dg.DagsterInstance,
+        run_config: Mapping[str, Any],
+        interval: float = 5,
+        misses: int = 2,
+    ):
+        self.instance, self.interval, self.misses = instance, interval, misses
+        self.app, _ = _celery_app(run_config)
+        self.silent: dict[str, int] = {}
+        self.next_check = time.monotonic() + interval
+        self.cancelled: dict[str, str] = {}
+
+    def _steps_in_flight(self, run_id: str) -> list[tuple[str, str]]:
+        """(step, worker) of the steps a worker started in this run and has not finished."""
+        started: dict[str, str] = {}
+        for entry in self.instance.all_logs(run_id):
+            event = entry.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            if event.event_type == dg.DagsterEventType.ENGINE_EVENT and "in celery worker" in entry.message:
+                worker = event.engine_event_data.metadata.get("Celery worker")
+                if worker is not None:
+                    started[event.step_key] = str(worker.value)
+            elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+                started.pop(event.step_key, None)
+        return list(started.items())
+
+    def check(self, runs: list[dg.DagsterRun]) -> None:
+        if time.monotonic() < self.next_check:
+            return
+        self.next_check = time.monotonic() + self.interval
+        active = [
+            run
+            for run in runs
+            if run.status == dg.DagsterRunStatus.STARTED and run.run_id not in self.cancelled
+        ]
+        if not active:
+            return
+        try:
+            alive = {name for reply in self.app.control.ping(timeout=1) or [] for name in reply}
+        except Exception:  # the broker itself is down: the run monitoring's time-out remains
+            return
+        for run in active:
+            for step, worker in self._steps_in_flight(run.run_id):
+                if worker in alive:
+                    self.silent.pop(worker, None)
+                    continue
+                self.silent[worker] = self.silent.get(worker, 0) + 1
+                if self.silent[worker] < self.misses:
+                    continue
+                message = f"Celery worker {worker} stopped answering while it ran step {step}: run cancelled"
+                self.cancelled[run.run_id] = message
+                self.instance.report_run_canceling(run, message=message)
+                if not self.instance.run_launcher.terminate(run.run_id):
+                    self.instance.report_run_canceled(run, message=message)
+                break
+
+    def close(self) -> None:
+        self.app.close()
+
+
 def _redact(url: str | None) -> str:
     if not url or "@" not in url:
         return url or "(default broker)"
@@ -228,18 +298,29 @@ def _start(instance: dg.DagsterInstance, request: WorkspaceRequestContext, run: 
 
 
 def _wait(
-    instance: dg.DagsterInstance, run_ids: list[str], deadline: float, poll: float = 0.5
+    instance: dg.DagsterInstance,
+    run_ids: list[str],
+    deadline: float,
+    watch: LostWorkerWatch | None = None,
+    poll: float = 0.5,
 ) -> dict[str, dg.DagsterRun]:
     while True:
         records = instance.get_run_records(dg.RunsFilter(run_ids=run_ids))
         runs = {r.dagster_run.run_id: r.dagster_run for r in records}
         if all(run.status in _FINISHED for run in runs.values()) or time.monotonic() > deadline:
             return runs
+        if watch is not None:
+            watch.check(list(runs.values()))
         time.sleep(poll)
 
 
 def _wait_for_harvests(
-    instance: dg.DagsterInstance, refresh_id: str, sources: list[str], retries: bool, deadline: float
+    instance: dg.DagsterInstance,
+    refresh_id: str,
+    sources: list[str],
+    retries: bool,
+    deadline: float,
+    watch: LostWorkerWatch | None = None,
 ) -> dict[str, dg.DagsterRun]:
     """The last harvest run of each source once none is running or about to be retried by the daemon."""
     while True:
@@ -261,6 +342,8 @@ def _wait_for_harvests(
             latest.setdefault(run.tags.get(PARTITION_TAG, ""), run)
         if nights_ready_to_publish(observed, sources) or time.monotonic() > deadline:
             return latest
+        if watch is not None:
+            watch.check(runs)
         time.sleep(0.5)
 
 
@@ -288,9 +371,11 @@ def run_night(
         "resources": {"store": {"config": dict(resources)}},
     }
     run_config.setdefault("loggers", {"console": {"config": {"log_level": "ERROR"}}})
+    watch = None
     if engine(run_config) == "celery":
         check_workers(run_config)
         purge_stale_tasks(instance, run_config)
+        watch = LostWorkerWatch(instance, run_config)
     from dagster._core.run_coordinator.queued_run_coordinator import QueuedRunCoordinator
 
     queued = isinstance(instance.run_coordinator, QueuedRunCoordinator) and daemon_alive(instance)
@@ -317,7 +402,7 @@ def run_night(
         for source, run in zip(sources, created, strict=True):
             night.harvest_runs[source] = run.run_id
             _start(instance, request, run, queued)
-        harvests = _wait_for_harvests(instance, refresh_id, sources, queued, deadline)
+        harvests = _wait_for_harvests(instance, refresh_id, sources, queued, deadline, watch)
         for source in sources:
             run = harvests.get(source)
             if run is not None and run.status not in _FINISHED:
@@ -333,6 +418,8 @@ def run_night(
         publish = create_run(instance, request, publish_job.name, run_config, tags)
         night.publish_run = publish.run_id
         _start(instance, request, publish, queued)
-        finished = _wait(instance, [publish.run_id], max(deadline, time.monotonic() + 3600))
+        finished = _wait(instance, [publish.run_id], max(deadline, time.monotonic() + 3600), watch)
         night.publish = finished[publish.run_id].status
+    if watch is not None:
+        watch.close()
     return night
