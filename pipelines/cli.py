@@ -40,7 +40,8 @@ def refresh(
     """
     out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
-    from pipelines.defs.launch import NoLiveWorker, run_night
+    from pipelines.defs.execution import NoLiveWorker
+    from pipelines.defs.launch import run_night
     from pipelines.defs.resources import RegistryStore
     from pipelines.institutions import HARVESTED_SOURCES
 

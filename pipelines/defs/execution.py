@@ -14,6 +14,7 @@ schedule put into every run they launch. Without that file runs execute in proce
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from dagster_celery.executor import CELERY_CONFIG, CeleryExecutor
 
 RUN_CONFIG_FILE = "run_config.yaml"
 IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
+REGISTRY_JOBS = ("harvest_source", "publish_warehouse")  # defined in pipelines.defs.schedules
 
 
 def _requirements(config: dict) -> list:
@@ -96,3 +98,84 @@ def celery_settings(run_config: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict) and set(value) == {"env"}:
             config[key] = os.environ.get(value["env"])
     return config
+
+
+# -- Celery: the checks a night makes before it starts ---------------------------------------------------
+class NoLiveWorker(RuntimeError):
+    """The instance's executor is Celery and no worker answered: a run would wait forever."""
+
+
+def celery_app(run_config: Mapping[str, Any]):
+    """A Celery client for the broker and backend the run config names (and its settings).
+
+    Built as dagster-celery builds the runs' own app, so that it knows the ``dagster`` queue (a plain
+    ``Celery()`` would purge only the default ``celery`` queue).
+    """
+    from dagster_celery.make_app import make_app
+
+    settings = celery_settings(dict(run_config))
+    return make_app({"broker": settings.get("broker"), "backend": settings.get("backend")}), settings
+
+
+def check_workers(run_config: Mapping[str, Any], timeout: float = 3.0) -> list[str]:
+    """The Celery workers that answer a ping; raises ``NoLiveWorker`` when none does."""
+    app, settings = celery_app(run_config)
+    try:
+        replies = app.control.ping(timeout=timeout) or []
+    except Exception as error:  # broker down: as fatal as no worker, and said as clearly
+        raise NoLiveWorker(
+            f"the Celery broker {_redact(settings.get('broker'))} is unreachable: {error}"
+        ) from error
+    finally:
+        app.close()
+    workers = sorted(name for reply in replies for name in reply)
+    if not workers:
+        raise NoLiveWorker(
+            f"no Celery worker answered on {_redact(settings.get('broker'))} within {timeout:g} s; start "
+            "workers with `celery -A dagster_celery.app worker -Q dagster` (see docs/deploy.md)"
+        )
+    return workers
+
+
+def purge_stale_tasks(instance: dg.DagsterInstance, run_config: Mapping[str, Any]) -> int | None:
+    """Drops every task waiting in the broker when no run of the registry's jobs is in progress.
+
+    Tasks of a run that was killed stay in the broker (waiting, or unacknowledged and restored later) and
+    would run on the next worker that starts. At the start of a night no such task can belong to a live run,
+    so the queue is emptied (``purge``) and the Redis transport's unacknowledged set is dropped too. Returns
+    the number of waiting tasks dropped, or ``None`` when another night is still in progress (nothing done).
+    """
+    in_progress = instance.get_run_records(
+        dg.RunsFilter(
+            job_name=None,
+            statuses=[
+                dg.DagsterRunStatus.QUEUED,
+                dg.DagsterRunStatus.NOT_STARTED,
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.CANCELING,
+            ],
+        )
+    )
+    if any(r.dagster_run.job_name in REGISTRY_JOBS for r in in_progress):
+        return None
+    app, _ = celery_app(run_config)
+    try:
+        dropped = app.control.purge()
+        with app.connection_for_write() as connection:
+            client = getattr(connection.default_channel, "client", None)
+            if client is not None:  # Redis: unacknowledged tasks are restored from these keys
+                options = app.conf.broker_transport_options or {}
+                client.delete(
+                    options.get("unacked_key", "unacked"), options.get("unacked_index_key", "unacked_index")
+                )
+        return dropped
+    finally:
+        app.close()
+
+
+def _redact(url: str | None) -> str:
+    if not url or "@" not in url:
+        return url or "(default broker)"
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"

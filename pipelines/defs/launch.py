@@ -30,7 +30,13 @@ from dagster._core.workspace.load_target import (
     WorkspaceFileTarget,
 )
 
-from pipelines.defs.execution import celery_settings, engine, instance_run_config
+from pipelines.defs.execution import (
+    celery_app,
+    check_workers,
+    engine,
+    instance_run_config,
+    purge_stale_tasks,
+)
 from pipelines.defs.launcher import ForkServerRunLauncher
 from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG
 from pipelines.defs.schedules import harvest_job, nights_ready_to_publish, publish_job
@@ -41,10 +47,6 @@ PARTITION_TAG = "dagster/partition"
 MAX_RUNTIME_TAG = "dagster/max_runtime"
 _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 _DAEMON_FRESH_SECONDS = 60
-
-
-class NoLiveWorker(RuntimeError):
-    """The instance's executor is Celery and no worker answered: a run would wait forever."""
 
 
 @dataclass
@@ -149,70 +151,6 @@ def daemon_alive(instance: dg.DagsterInstance) -> bool:
     return heartbeat is not None and time.time() - heartbeat.timestamp < _DAEMON_FRESH_SECONDS
 
 
-def _celery_app(run_config: Mapping[str, Any]):
-    from celery import Celery
-
-    settings = celery_settings(dict(run_config))
-    return Celery("dagster", broker=settings.get("broker"), backend=settings.get("backend")), settings
-
-
-def check_workers(run_config: Mapping[str, Any], timeout: float = 3.0) -> list[str]:
-    """The Celery workers that answer a ping; raises ``NoLiveWorker`` when none does."""
-    app, settings = _celery_app(run_config)
-    try:
-        replies = app.control.ping(timeout=timeout) or []
-    except Exception as error:  # broker down: as fatal as no worker, and said as clearly
-        raise NoLiveWorker(
-            f"the Celery broker {_redact(settings.get('broker'))} is unreachable: {error}"
-        ) from error
-    finally:
-        app.close()
-    workers = sorted(name for reply in replies for name in reply)
-    if not workers:
-        raise NoLiveWorker(
-            f"no Celery worker answered on {_redact(settings.get('broker'))} within {timeout:g} s; start "
-            "workers with `celery -A dagster_celery.app worker -Q dagster` (see docs/deploy.md)"
-        )
-    return workers
-
-
-def purge_stale_tasks(instance: dg.DagsterInstance, run_config: Mapping[str, Any]) -> int | None:
-    """Drops every task waiting in the broker when no run of the registry's jobs is in progress.
-
-    Tasks of a run that was killed stay in the broker (waiting, or unacknowledged and restored later) and
-    would run on the next worker that starts. At the start of a night no such task can belong to a live run,
-    so the queue is emptied (``purge``) and the Redis transport's unacknowledged set is dropped too. Returns
-    the number of waiting tasks dropped, or ``None`` when another night is still in progress (nothing done).
-    """
-    in_progress = instance.get_run_records(
-        dg.RunsFilter(
-            job_name=None,
-            statuses=[
-                dg.DagsterRunStatus.QUEUED,
-                dg.DagsterRunStatus.NOT_STARTED,
-                dg.DagsterRunStatus.STARTING,
-                dg.DagsterRunStatus.STARTED,
-                dg.DagsterRunStatus.CANCELING,
-            ],
-        )
-    )
-    if any(r.dagster_run.job_name in (harvest_job.name, publish_job.name) for r in in_progress):
-        return None
-    app, _ = _celery_app(run_config)
-    try:
-        dropped = app.control.purge()
-        with app.connection_for_write() as connection:
-            client = getattr(connection.default_channel, "client", None)
-            if client is not None:  # Redis: unacknowledged tasks are restored from these keys
-                options = app.conf.broker_transport_options or {}
-                client.delete(
-                    options.get("unacked_key", "unacked"), options.get("unacked_index_key", "unacked_index")
-                )
-        return dropped
-    finally:
-        app.close()
-
-
 class LostWorkerWatch:
     """Cancels a run whose step is in the hands of a Celery worker that stopped answering.
 
@@ -229,7 +167,7 @@ class LostWorkerWatch:
         misses: int = 2,
     ):
         self.instance, self.interval, self.misses = instance, interval, misses
-        self.app, _ = _celery_app(run_config)
+        self.app, _ = celery_app(run_config)
         self.silent: dict[str, int] = {}
         self.next_check = time.monotonic() + interval
         self.cancelled: dict[str, str] = {}
@@ -281,13 +219,6 @@ class LostWorkerWatch:
 
     def close(self) -> None:
         self.app.close()
-
-
-def _redact(url: str | None) -> str:
-    if not url or "@" not in url:
-        return url or "(default broker)"
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
 
 
 def _start(instance: dg.DagsterInstance, request: WorkspaceRequestContext, run: dg.DagsterRun, queued: bool):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipelines.defs.core import core_registry
-from pipelines.defs.execution import instance_run_config, registry_executor
+from pipelines.defs.execution import engine, instance_run_config, purge_stale_tasks, registry_executor
 from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.warehouse import out_registry__warehouse
@@ -44,6 +44,17 @@ _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.Dagste
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     refresh_id = context.scheduled_execution_time.strftime("%Y%m%dT%H%M%S%z") + "-nightly"
     run_config = instance_run_config()  # the executor this deployment names ($DAGSTER_HOME/run_config.yaml)
+    if engine(run_config) == "celery":
+        # Tasks a killed night left in the broker must not run tonight on a fresh worker.
+        try:
+            dropped = purge_stale_tasks(context.instance, run_config)
+            context.log.info(
+                f"purged {dropped} stale Celery task(s)"
+                if dropped is not None
+                else "night in progress: no purge"
+            )
+        except Exception as error:  # the runs' own worker check reports a broker that is down
+            context.log.warning(f"could not purge the Celery broker: {error}")
     for source in HARVESTED_SOURCES:
         yield dg.RunRequest(
             run_key=f"{refresh_id}:{source}",

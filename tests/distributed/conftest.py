@@ -63,8 +63,7 @@ class Cluster:
         return path
 
     def wait_for_workers(self, count: int, timeout: float = 90) -> list[str]:
-        from pipelines.defs.execution import instance_run_config
-        from pipelines.defs.launch import NoLiveWorker, check_workers
+        from pipelines.defs.execution import NoLiveWorker, check_workers, instance_run_config
 
         deadline = time.monotonic() + timeout
         while True:

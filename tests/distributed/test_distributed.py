@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_harvest_loses_nothing_and_leaves_no_task_behind(
 ):
     import dagster as dg
 
-    from pipelines.defs.launch import purge_stale_tasks
+    from pipelines.defs.execution import purge_stale_tasks
 
     data_url, code, output, _ = distributed_night
     assert code == 0, output

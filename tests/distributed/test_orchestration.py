@@ -25,12 +25,26 @@ CELERY = {
 }
 
 
-def test_the_nightly_schedule_launches_with_the_deployments_executor_and_per_site_tags(tmp_path, monkeypatch):
+@pytest.mark.skipif(bool(missing_packages()), reason="redis-server not installed (`make services`)")
+def test_the_nightly_schedule_launches_with_the_deployments_executor_and_purges_stale_tasks(
+    tmp_path, monkeypatch
+):
+    import redis as redis_client
+
     (tmp_path / "run_config.yaml").write_text(yaml.safe_dump(CELERY))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    when = datetime(2026, 11, 24, 2, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-    with dg.build_schedule_context(scheduled_execution_time=when) as context:
-        requests = list(nightly_refresh(context))
+    broker = Redis(tmp_path / "redis").start()
+    try:
+        monkeypatch.setenv("MICROCRED_CELERY_BROKER", broker.url(0))
+        client = redis_client.Redis.from_url(broker.url(0))
+        client.lpush("dagster", b"a task a killed night left behind")
+        when = datetime(2026, 11, 24, 2, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+        with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:  # $DAGSTER_HOME stays tmp_path
+            with dg.build_schedule_context(instance=instance, scheduled_execution_time=when) as context:
+                requests = list(nightly_refresh(context))
+        assert client.llen("dagster") == 0
+    finally:
+        broker.stop()
     assert {r.tags[SOURCE_TAG] for r in requests} == set(HARVESTED_SOURCES)
     assert all(r.tags[LAUNCHED_BY_TAG] == "schedule" for r in requests)
     assert all(r.run_config == CELERY for r in requests)
