@@ -66,10 +66,11 @@ class Night:
 
 @contextlib.contextmanager
 def workspace(instance: dg.DagsterInstance) -> Iterator[WorkspaceRequestContext]:
-    """The code location the runs are created from: ``$DAGSTER_HOME/workspace.yaml`` if the deployment has
-    one (the daemon's and the webserver's), else the project's ``pyproject.toml`` (location ``microcred``).
+    """The code location (``microcred``) the runs are created from.
 
-    Dagster serves it from a code server process it manages: the run launcher starts runs through it.
+    With the embedded fork-server launcher the definitions load in this process. Otherwise Dagster serves
+    them from a code server process it manages, which Dagster's run launcher starts runs through: the
+    deployment's ``$DAGSTER_HOME/workspace.yaml`` (the daemon's and the webserver's), else ``pyproject.toml``.
     """
     home = os.environ.get("DAGSTER_HOME")
     declared = Path(home) / "workspace.yaml" if home else None
