@@ -66,6 +66,9 @@ class ForkServerRunLauncher(RunLauncher, ConfigurableClass):
 
     def launch_run(self, context: LaunchRunContext) -> None:
         self.warm_up()
+        for run_id, finished in [(r, p) for r, p in self._processes.items() if not p.is_alive()]:
+            finished.join()  # reaped: a long-lived launcher (the daemon's) keeps no zombies
+            del self._processes[run_id]
         run = context.dagster_run
         env = {k: v for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES)}
         process = self._context.Process(

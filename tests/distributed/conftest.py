@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from tests.distributed.services import (
 )
 
 pytestmark = pytest.mark.slow
-BUCKET = "s3://registry"
+BUCKET = f"s3://cluster-{uuid.uuid4().hex[:8]}"  # moto keeps buckets in process-wide state
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 
 import duckdb
 import pytest
@@ -15,7 +16,7 @@ from warehouse.storage import RemoteData, fetch_published, is_url
 
 @pytest.fixture(scope="module")
 def s3():
-    """An S3 endpoint on loopback with one bucket; the AWS variables point every client at it."""
+    """An S3 endpoint on loopback with one bucket (its URL); the AWS variables point every client at it."""
     from moto.server import ThreadedMotoServer
 
     port = free_port()
@@ -29,10 +30,11 @@ def s3():
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
     }.items():
         patch.setenv(key, value)
-    remote = RemoteData("s3://registry")
-    remote.fs.mkdir("registry")
+    # moto keeps its buckets in process-wide state: a bucket name of this module's own.
+    bucket = f"registry-{uuid.uuid4().hex[:8]}"
+    RemoteData(f"s3://{bucket}").fs.mkdir(bucket)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"s3://{bucket}"
     finally:
         patch.undo()
         server.stop()
@@ -49,7 +51,7 @@ def test_local_paths_are_not_urls():
 
 
 def test_a_reader_sees_the_old_warehouse_until_the_pointer_moves(s3, tmp_path, monkeypatch):
-    remote = RemoteData("s3://registry/pointer-test")
+    remote = RemoteData(f"{s3}/pointer-test")
     assert fetch_published(remote.url, tmp_path / "none.duckdb") is None  # nothing published yet
     _warehouse(tmp_path / "one.duckdb", "one")
     remote.publish_warehouse(tmp_path / "one.duckdb", "r1")
@@ -79,7 +81,7 @@ def test_a_refresh_into_s3_publishes_the_same_warehouse(s3, tmp_path, monkeypatc
     from pipelines.cli import refresh
 
     monkeypatch.setenv("MICROCRED_WORK_DIR", str(tmp_path / "work"))
-    url = "s3://registry/night"
+    url = f"{s3}/night"
     out = io.StringIO()
     with temporary_dagster_home(tmp_path):
         code = refresh(None, live=False, data_dir=url, out=out)
