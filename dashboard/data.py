@@ -2,27 +2,37 @@
 
 A refresh replaces ``registry.duckdb`` with ``os.replace``. So the dashboard never keeps a connection: each
 page render opens its own (``connect``), reads one consistent version of the file and closes it. The
-connection is a private in-memory DuckDB that ATTACHes the file ``READ_ONLY``: ``duckdb.connect(path)``
-would hand out the process-wide instance cached for that path, which keeps reading the *replaced* file for
-as long as any other session still holds a connection to it.
+connection is ``warehouse.readonly.connect_readonly``: a private in-memory DuckDB that ATTACHes the file
+``READ_ONLY`` with no access to other files or extensions, locked configuration and a time limit per query
+(``$MICROCRED_DASHBOARD_TIMEOUT`` seconds, default 10). ``SessionQueries`` lets the session that opened a
+connection cancel its running query when the session ends.
 
-User input only ever reaches SQL as bound parameters.
+User input only ever reaches SQL as bound parameters, and the free text is bounded (``SEARCH_MAX_CHARS``,
+``SEARCH_MAX_WORDS``) before it does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from pipelines.normalise._language_names import english_name
 from warehouse.publish import default_data_dir, warehouse_path
+from warehouse.readonly import ReadOnlyConnection, connect_readonly, timeout_from_env
+
+TIMEOUT_ENV = "MICROCRED_DASHBOARD_TIMEOUT"
+DEFAULT_TIMEOUT_S = 10.0
+# The free-text search: every word is one ILIKE over every programme, so both are bounded. The longest
+# title-and-outcome phrase anyone types is far below either.
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 20
 
 CURRENT = "current"  # each institution's latest academic year
 ALL = "all"
@@ -66,23 +76,54 @@ def warehouse_file() -> Path:
     return warehouse_path(default_data_dir())
 
 
+class SessionQueries:
+    """The open connections of one dashboard session, so that its end can stop their queries.
+
+    ``cancel`` may come from any thread (Streamlit calls it when the session disconnects); a connection
+    opened after it is cancelled at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: set[ReadOnlyConnection] = set()
+        self.cancelled = False
+
+    @contextlib.contextmanager
+    def track(self, con: ReadOnlyConnection) -> Iterator[None]:
+        with self._lock:
+            self._open.add(con)
+            if self.cancelled:
+                con.cancel()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._open.discard(con)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            running = list(self._open)
+        for con in running:
+            con.cancel()
+
+
+def dashboard_timeout() -> float:
+    """Seconds a dashboard query may run: ``$MICROCRED_DASHBOARD_TIMEOUT``, default 10."""
+    return timeout_from_env(DEFAULT_TIMEOUT_S, TIMEOUT_ENV)
+
+
 @contextlib.contextmanager
-def connect(path: Path | None = None) -> Iterator[Warehouse]:
+def connect(
+    path: Path | None = None, *, session: SessionQueries | None = None, timeout: float | None = None
+) -> Iterator[Warehouse]:
     """One read-only view of the warehouse for one page render; raises NoWarehouse when there is none."""
     path = Path(path or warehouse_file())
     if not path.is_file():
         raise NoWarehouse(path)
-    con = duckdb.connect(":memory:")
-    try:
-        literal = str(path.resolve()).replace("'", "''")
-        con.execute(f"ATTACH '{literal}' AS registry (READ_ONLY)")
-        con.execute("USE registry")
-        # Nothing the dashboard runs needs files other than the warehouse.
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        yield Warehouse(con, path)
-    finally:
-        con.close()
+    with connect_readonly(path, timeout=timeout or dashboard_timeout()) as con:
+        with session.track(con) if session is not None else contextlib.nullcontext():
+            yield Warehouse(con, path)
 
 
 def fingerprint(path: Path) -> tuple[int, int, int] | None:
@@ -92,6 +133,17 @@ def fingerprint(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def search_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be searched (too long, too many words), or None when it can."""
+    words = len(text.split())
+    if len(text) <= SEARCH_MAX_CHARS and words <= SEARCH_MAX_WORDS:
+        return None
+    return (
+        f"The search text has {len(text):,} characters and {words:,} words; at most {SEARCH_MAX_CHARS} "
+        f"characters and {SEARCH_MAX_WORDS} words are searched."
+    )
 
 
 def _like_pattern(word: str) -> str:
@@ -115,6 +167,10 @@ class SearchFilters:
     broken_only: bool = False
 
     def words(self) -> list[str]:
+        """The words to search for; ValueError when the text is beyond the limits (never searched)."""
+        problem = search_text_problem(self.text)
+        if problem:
+            raise ValueError(problem)
         return self.text.split()
 
     def where(self, alias: str = "") -> tuple[str, list]:
@@ -161,15 +217,15 @@ class SearchFilters:
 class Warehouse:
     """The queries of the three pages, on one open read-only connection."""
 
-    con: duckdb.DuckDBPyConnection
+    con: ReadOnlyConnection
     path: Path
     _latest: dict[str, int] | None = field(default=None, repr=False)
 
     def frame(self, sql: str, params: Sequence | None = None) -> pl.DataFrame:
-        return self.con.sql(sql, params=list(params or [])).pl()
+        return self.con.sql(sql, list(params or [])).pl()
 
     def rows(self, sql: str, params: Sequence | None = None) -> list[tuple]:
-        return self.con.execute(sql, list(params or [])).fetchall()
+        return self.con.sql(sql, list(params or [])).fetchall()
 
     # -- what there is ---------------------------------------------------------------------------------
     def institutions(self) -> dict[str, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import altair as alt
@@ -13,17 +15,36 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.text import escape_markdown
+from warehouse.readonly import QueryCancelled, QueryTimeout
 
 SEVERITY_BADGE = {"error": ("error", "red"), "warning": ("warning", "orange"), "info": ("info", "blue")}
 INSTITUTION_COLOURS = ["#1E64C8", "#C8102E", "#DC9600", "#2E8B57", "#6A5ACD", "#8C564B"]
+
+
+# Streamlit's documented per-session resource: ``on_release`` runs when the session disconnects (the tab
+# is closed or navigates away; Streamlit also asks the script run to stop), so a query still running for a
+# session that is gone is interrupted instead of running on for nobody.
+@st.cache_resource(scope="session", on_release=lambda queries: queries.cancel(), show_spinner=False)
+def session_queries() -> data.SessionQueries:
+    return data.SessionQueries()
 
 
 @contextlib.contextmanager
 def open_warehouse() -> Iterator[data.Warehouse]:
     """The warehouse for this render, or a friendly message (and the end of the page) when there is none."""
     try:
-        with data.connect() as warehouse:
+        with data.connect(session=session_queries()) as warehouse:
             yield warehouse
+    except QueryCancelled:
+        st.stop()  # the session has ended: nobody is left to show anything to
+    except QueryTimeout as timeout:
+        with st.container(key="query-timeout"):
+            st.error(
+                f"**This page's query was stopped after {timeout.seconds:g} seconds**, the dashboard's time "
+                "limit. Narrow the filters or the search and try again.",
+                icon=":material/timer_off:",
+            )
+        st.stop()
     except data.NoWarehouse as missing:
         with st.container(key="no-warehouse"):
             st.info(
@@ -55,6 +76,146 @@ def url_values(param: str) -> list[str]:
     return [value for value in st.query_params.get_all(param) if value != ""]
 
 
+# -- filter values in the URL that are not valid: shown, never silently dropped ---------------------------------
+@dataclass(frozen=True)
+class InvalidParam:
+    param: str
+    values: tuple[str, ...]
+    reason: str
+
+
+def _invalid(page: str) -> dict[str, InvalidParam]:
+    return st.session_state.setdefault(f"_invalid_url_{page}", {})
+
+
+def read_address(page: str, keys: Sequence[str], known: Sequence[str]) -> None:
+    """Start reading the page's filters from the URL: on the page's first render in the session (its widgets
+    have no state yet), forget earlier problems and record every parameter the page does not know."""
+    if all(key in st.session_state for key in keys):
+        return
+    problems = _invalid(page)
+    problems.clear()
+    for param in st.query_params.keys():
+        if param not in known:
+            problems[param] = InvalidParam(
+                param,
+                tuple(st.query_params.get_all(param)),
+                "not a filter of this page (it has " + ", ".join(known) + ")",
+            )
+
+
+def seed_from_url(key: str, param: str, parse: Callable[[list[str]], object], *, page: str) -> None:
+    """Give widget ``key`` its first value from the URL parameter ``param``, parsed by ``parse`` (which
+    raises ValueError with the reason for a value it refuses, and returns the default for ``[]``). A refused
+    value is recorded and shown by ``show_invalid``; the widget starts from its default."""
+    if key in st.session_state:
+        return
+    problems = _invalid(page)
+    try:
+        st.session_state[key] = parse(url_values(param))
+    except ValueError as error:
+        problems[param] = InvalidParam(param, tuple(st.query_params.get_all(param)), str(error))
+        st.session_state[key] = parse([])
+
+
+def invalid_params(page: str) -> dict[str, list[str]]:
+    """The refused parameters as they were given, to keep them in the address while they are shown."""
+    return {problem.param: list(problem.values) for problem in _invalid(page).values()}
+
+
+def show_invalid(page: str) -> bool:
+    """An error listing every refused filter value and why; True when there is one (the page then shows no
+    results: showing everything would pass for the filtered answer)."""
+    problems = list(_invalid(page).values())
+    if not problems:
+        return False
+    lines = [
+        f"- {escape_markdown(_shorten(problem.param + '=' + '&'.join(problem.values)))}: "
+        f"{escape_markdown(problem.reason)}"
+        for problem in problems
+    ]
+    with st.container(key="invalid-filters"):
+        st.error(
+            "**Invalid filter in the page address**, so no results are shown until it is fixed:\n\n"
+            + "\n".join(lines),
+            icon=":material/report:",
+        )
+        st.button(
+            "Drop the invalid filters", key=f"_drop_invalid_{page}", on_click=_drop_invalid, args=(page,)
+        )
+    return True
+
+
+def _drop_invalid(page: str) -> None:
+    for param in invalid_params(page):
+        st.query_params.pop(param, None)
+    _invalid(page).clear()
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+
+
+def one_value(values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise ValueError(f"given {len(values)} times; it takes one value")
+    return values[0] if values else None
+
+
+def parse_credits(values: list[str], *, high: float) -> float | None:
+    value = one_value(values)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("not a number of credits") from None
+    if not math.isfinite(number) or not 0 <= number <= high:
+        raise ValueError(f"credits must be a number from 0 to {high:g}")
+    return number
+
+
+def parse_choices(values: list[str], options: Sequence[str], *, what: str) -> list[str]:
+    unknown = [value for value in values if value not in options]
+    if unknown:
+        raise ValueError(f"unknown {what} {', '.join(unknown)} (known: {', '.join(map(str, options))})")
+    return list(values)
+
+
+def parse_one_choice(values: list[str], options: Sequence[str], *, what: str, default: str = "") -> str:
+    value = one_value(values)
+    if value is None:
+        return default
+    return parse_choices([value], options, what=what)[0]
+
+
+def parse_flag(values: list[str]) -> bool:
+    value = one_value(values)
+    if value is None:
+        return False
+    if value.lower() not in ("1", "true", "0", "false"):
+        raise ValueError("takes 1 or 0")
+    return value.lower() in ("1", "true")
+
+
+def parse_start(values: list[str]) -> date | None:
+    value = one_value(values)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a date (YYYY-MM-DD)") from None
+
+
+def parse_search_text(values: list[str]) -> str:
+    text = " ".join(values)
+    problem = data.search_text_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
 def seed(key: str, value: object) -> None:
     """Give a widget its first value (from the URL) unless the session already holds one."""
     if key not in st.session_state:
@@ -70,11 +231,12 @@ def keep_valid(key: str, options: Sequence, default: object) -> None:
         st.session_state[key] = default
 
 
-def write_url(params: dict[str, object]) -> None:
-    """Mirror the filters into the URL: lists repeat the parameter, None/''/[]/False drop it."""
-    wanted: dict[str, list[str]] = {}
+def write_url(params: dict[str, object], *, keep: dict[str, list[str]] | None = None) -> None:
+    """Mirror the filters into the URL: lists repeat the parameter, None/''/[]/False drop it. ``keep`` are
+    parameters left as given (the invalid ones, while the page shows them)."""
+    wanted: dict[str, list[str]] = dict(keep or {})
     for name, value in params.items():
-        if value is None or value == "" or value == [] or value is False:
+        if value is None or value == "" or value == [] or value is False or name in wanted:
             continue
         values = value if isinstance(value, list | tuple) else [value]
         wanted[name] = [
@@ -91,31 +253,20 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def parse_float(values: list[str]) -> float | None:
-    try:
-        return float(values[0]) if values else None
-    except ValueError:
-        return None
-
-
-def parse_date(values: list[str]) -> date | None:
-    try:
-        return date.fromisoformat(values[0]) if values else None
-    except ValueError:
-        return None
-
-
 def parse_year(values: list[str], years: Sequence[int]) -> data.YearChoice:
-    if not values:
+    """'current', 'all', or an academic year of the registry (2024 or 2024-2025); ValueError otherwise."""
+    value = one_value(values)
+    if value is None:
         return data.CURRENT
-    value = values[0].strip().lower()
+    value = value.strip().lower()
     if value in (data.CURRENT, data.ALL):
         return value
     # 2024 and 2024-2025 both mean the academic year that starts in 2024.
-    head = value.split("-")[0]
-    if head.isdigit() and int(head) in years:
+    head, _, tail = value.partition("-")
+    if head.isdigit() and int(head) in years and (not tail or tail == str(int(head) + 1)):
         return int(head)
-    return data.CURRENT
+    known = ", ".join(data.year_label(year) for year in sorted(years))
+    raise ValueError(f"not an academic year of the registry ({known}, current or all)")
 
 
 def year_options(years: Sequence[int]) -> list[data.YearChoice]:
@@ -148,10 +299,14 @@ def describe_year(
     return f"academic year {data.year_label(int(choice))}"
 
 
-def institution_picker(names: dict[str, str], *, key: str, label: str = "Institution") -> list[str]:
+def institution_picker(
+    names: dict[str, str], *, key: str, page: str, label: str = "Institution"
+) -> list[str]:
     """'All institutions' or one; returns the ids to show (all of them for 'All')."""
     options = ["", *names]
-    seed(key, (url_values("institution") or [""])[0])
+    seed_from_url(
+        key, "institution", lambda v: parse_one_choice(v, list(names), what="institution"), page=page
+    )
     keep_valid(key, options, "")
     choice = st.sidebar.radio(
         label,
@@ -162,9 +317,11 @@ def institution_picker(names: dict[str, str], *, key: str, label: str = "Institu
     return [choice] if choice else list(names)
 
 
-def year_picker(years: Sequence[int], *, key: str, label: str = "Academic year") -> data.YearChoice:
+def year_picker(
+    years: Sequence[int], *, key: str, page: str, label: str = "Academic year"
+) -> data.YearChoice:
     options = year_options(years)
-    seed(key, parse_year(url_values("year"), years))
+    seed_from_url(key, "year", lambda v: parse_year(v, years), page=page)
     keep_valid(key, options, data.CURRENT)
     return st.sidebar.selectbox(
         label,

@@ -23,47 +23,119 @@ def new_run_id() -> str:
 
 
 # -- refresh ----------------------------------------------------------------------------------------------
+# Exit status of `refresh --no-wait` when another refresh holds the data folder (sysexits' EX_TEMPFAIL).
+EXIT_BUSY = 75
+
+
+def _fail_orphaned_runs(instance, data_location: str, out) -> None:
+    """Marks failed the Dagster runs a killed refresh of this data folder left STARTED.
+
+    Called while holding the folder's refresh lock: any refresh that launched them is gone.
+    """
+    import dagster as dg
+
+    from pipelines.defs.partitions import DATA_DIR_TAG, LAUNCHER_TAG, REFRESH_LAUNCHER
+
+    orphans = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={DATA_DIR_TAG: data_location, LAUNCHER_TAG: REFRESH_LAUNCHER},
+        )
+    )
+    for run in orphans:
+        instance.report_run_failed(run, message="the refresh that started this run was killed")
+    if orphans:
+        print(f"  marked {len(orphans)} Dagster run(s) left running by a killed refresh as failed", file=out)
+
+
 def refresh(
     sources: list[str] | None,
     live: bool,
     data_dir: Path | str | None,
     out=None,
     snapshot_url: str | None = None,
+    wait: bool = True,
 ) -> int:
     """Harvest -> normalise -> check -> publish through Dagster. 0 if something new was published.
 
     ``data_dir`` is a local folder or an object-store URL (``s3://bucket/registry``, see ``warehouse.storage``).
+    One refresh at a time per data folder: the folder's refresh lock is held from here to the end of the
+    summary (for a URL, this machine's working folder for it). A second refresh waits for it (saying whose
+    it is), or with ``wait`` False exits ``EXIT_BUSY``.
+    """
+    out = sys.stdout if out is None else out
+    from pipelines.defs.resources import RegistryStore
+    from warehouse.lock import REFRESH_LOCK, LockBusy, folder_lock, refresh_note
+
+    store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
+    store = RegistryStore(**store_config)
+    root = store.root
+    root.mkdir(parents=True, exist_ok=True)
+    if not store_config["data_dir"]:
+        store_config["data_dir"] = store.location  # every run, wherever it executes, uses this folder
+    run_id = new_run_id()
+    try:
+        with folder_lock(
+            root,
+            REFRESH_LOCK,
+            wait=wait,
+            note=refresh_note(run_id),
+            on_wait=lambda message: print(message, file=out, flush=True),
+        ):
+            return _refresh_locked(sources, store, store_config, run_id, out)
+    except LockBusy as busy:
+        print(f"{busy}; not waiting (--no-wait)", file=out, flush=True)
+        return EXIT_BUSY
+
+
+def _refresh_locked(sources: list[str] | None, store, store_config: dict, run_id: str, out) -> int:
+    """The refresh proper, run while holding the data folder's refresh lock.
 
     The runs are those of the jobs the nightly schedule runs (``harvest_source`` per source, side by side,
     then ``publish_warehouse`` once every source has finished, failed or not), launched through the Dagster
     instance with the run launcher and executor its configuration names (``pipelines.defs.launch``).
     """
-    out = sys.stdout if out is None else out
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
+    import dagster as dg
+
     from pipelines.defs.execution import NoLiveWorker
     from pipelines.defs.launch import run_night
-    from pipelines.defs.resources import RegistryStore
+    from pipelines.defs.partitions import DATA_DIR_TAG
     from pipelines.institutions import HARVESTED_SOURCES
+    from warehouse.publish import clean_build
 
-    store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
-    store = RegistryStore(**store_config)
-    run_id = new_run_id()
     chosen = sources or list(HARVESTED_SOURCES)
     print(
-        f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
+        f"microcred refresh {run_id}: {'LIVE sites' if store.live else 'bundled snapshot on 127.0.0.1'}; "
         f"sources {', '.join(chosen)}; data in {store.location}",
         file=out,
+        flush=True,
     )
+    for leftover in clean_build(store.root):
+        print(f"  removed {leftover.name} left in build/ by a killed publish", file=out)
+    instance = dg.DagsterInstance.get()
+    _fail_orphaned_runs(instance, store.location, out)
 
-    def harvested(source, status) -> None:
-        succeeded = status.value == "SUCCESS"
+    def harvested(source: str, status, errors: list[str]) -> None:
+        succeeded = status == dg.DagsterRunStatus.SUCCESS
         print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)
+        for error in errors:
+            print(f"    {error}", file=out)
 
     try:
-        night = run_night(run_id, chosen, store_config, on_harvest=harvested)
+        night = run_night(
+            run_id,
+            chosen,
+            store_config,
+            instance=instance,
+            tags={DATA_DIR_TAG: store.location},
+            on_harvest=harvested,
+        )
     except NoLiveWorker as error:
         print(f"not started: {error}", file=out)
         return 1
+    for error in night.publish_errors:
+        print(f"  publish: {error}", file=out)
     from warehouse.summary import print_summary
 
     print_summary(store.fetch_published(), run_id, out=out)
@@ -96,7 +168,7 @@ def parse_page(spider_name: str, path: Path, url: str, out=None) -> int:
 
 # -- export -----------------------------------------------------------------------------------------------
 def export_registry(data_dir: Path | None, out_dir: Path | None, base_iri: str | None) -> int:
-    """CSV, Parquet and ELM JSON-LD of the published warehouse; 1 with a message when there is none."""
+    """CSV, Parquet, ELM JSON-LD and LOQ XML of the published warehouse; 1 with a message when there is none."""
     from warehouse.export import DEFAULT_BASE_IRI, run
     from warehouse.publish import default_data_dir
 
@@ -121,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--snapshot-url", default=None, help="crawl a snapshot server already running (serve-snapshot)"
     )
+    p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help=f"exit {EXIT_BUSY} at once if another refresh holds the data folder, instead of waiting",
+    )
 
     p = commands.add_parser(
         "parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines"
@@ -138,12 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("sql", help="run a query on the published warehouse (read-only) and print it")
     p.add_argument("query", nargs="?", help="the SQL (default: read it from stdin)")
     p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="stop the query after this many seconds (default $MICROCRED_QUERY_TIMEOUT or 30)",
+    )
+    p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
 
     commands.add_parser("dictionary", help="print the data dictionary (from the warehouse's own comments)")
 
-    p = commands.add_parser("export", help="write the published registry as CSV, Parquet and ELM JSON-LD")
+    p = commands.add_parser(
+        "export", help="write the published registry as CSV, Parquet, ELM JSON-LD and LOQ XML"
+    )
     p.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
     )
@@ -157,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "refresh":
-        return refresh(args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url)
+        return refresh(
+            args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url, wait=not args.no_wait
+        )
     if args.command == "parse":
         from scrapers.crawl import SPIDERS
 
@@ -181,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         from warehouse.publish import default_data_dir
         from warehouse.query import run_sql
 
-        return run_sql(args.query or sys.stdin.read(), args.data_dir or default_data_dir())
+        return run_sql(
+            args.query or sys.stdin.read(), args.data_dir or default_data_dir(), timeout=args.timeout
+        )
     if args.command == "dictionary":
         from warehouse.dictionary import main as dictionary
 

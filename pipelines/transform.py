@@ -24,6 +24,7 @@ INFO_LABELS: dict[str, tuple[str, ...]] = {
     "delivery_mode_raw": ("onderwijsvorm", "mode of delivery", "delivery mode", "mode"),
     "fee_raw": ("inschrijvingsgeld", "tuition fee", "fee", "studiegeld", "prijs", "kosten"),
     "period_raw": ("dates", "data", "datum", "periode"),  # "26 - 30 August 2024": start and end in one
+    "contact_hours_raw": ("contact hours", "contacturen", "contactmomenten", "contact time"),
     "start_date_raw": ("startdatum", "start date", "start"),
     "end_date_raw": ("einddatum", "end date", "end"),
     "assessment": ("evaluatie", "evaluatievorm", "assessment", "type of assessment"),
@@ -106,6 +107,29 @@ def with_normalised(df: pl.DataFrame, field: str, raw_column: str, value_column:
         result.get_column("value").alias(value_column),
         result.get_column("reason").alias(f"{stem}_reason"),
         *(result.get_column(c).alias(f"{value_column}_{c}") for c in extras),
+    )
+
+
+def _with_contact_hours(df: pl.DataFrame, from_study_text: str) -> pl.DataFrame:
+    """``contact_hours`` (+ raw, reason): from the record's own contact-hours text, where a bare number is
+    contact hours (UAntwerp "Contact hours: 45" prints "45"), else from the study-hours text
+    (``from_study_text``: "120 hours of study time, including 24 hours of lectures ..." gives 36). The raw
+    column holds the text they were read from."""
+    if "contact_hours_raw" not in df.columns:
+        df = df.with_columns(contact_hours_raw=pl.lit(None, pl.Utf8))
+    own = normalise("hours", df.get_column("contact_hours_raw").cast(pl.Utf8))
+    own_contact = pl.coalesce(own.get_column("contact_hours"), own.get_column("value"))
+    from_study = pl.col(from_study_text)
+    return df.with_columns(
+        contact_hours=pl.coalesce(own_contact, from_study).cast(pl.Int32),
+        contact_hours_raw=pl.when(own_contact.is_null() & from_study.is_not_null())
+        .then(pl.col("study_hours_raw"))
+        .otherwise(pl.col("contact_hours_raw")),
+        contact_hours_reason=pl.when(own_contact.is_null() & from_study.is_null()).then(
+            pl.when(pl.col("contact_hours_raw").is_null())
+            .then(pl.lit("absent"))
+            .otherwise(own.get_column("reason"))
+        ),
     )
 
 
@@ -231,6 +255,8 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
             "credits_raw",
             "semester",
             "semester_raw",
+            "semester_reason",
+            "semester_offering",
             "languages",
             "languages_raw",
             "source_url",
@@ -289,7 +315,8 @@ def _programme_table(
     df = with_normalised(df, "date", "period_raw", "period")
     df = df.with_columns(
         start_date=pl.coalesce("start_date", "period_start"),
-        end_date=pl.coalesce("end_date", "period_end"),
+        # A period written in one field ("14 - 18 July 2025" under "Dates" or under "Start") gives the end too.
+        end_date=pl.coalesce("end_date", "period_end", "start_date_end"),
         start_date_raw=pl.coalesce("start_date_raw", "period_raw"),
         end_date_raw=pl.coalesce("end_date_raw", "period_raw"),
     )
@@ -357,6 +384,7 @@ def _programme_table(
     # Study hours as published; else derived from credits, marked as derived with the national factor.
     df = df.rename({"hours_raw": "study_hours_raw"})
     df = with_normalised(df, "hours", "study_hours_raw", "published_hours")
+    df = _with_contact_hours(df, "published_hours_contact_hours")
     derived = derive_study_hours(pl.col("credits_ects"), pl.lit(institution.country))
     derive = pl.col("published_hours").is_null() & pl.col("credits_ects").is_not_null()
     df = df.with_columns(
@@ -382,7 +410,13 @@ def _programme_table(
         )
         .otherwise(pl.col("fee_eur_covers")),
         fee_reason=pl.when(per_credit_total.is_null()).then(pl.col("fee_reason")),
+        fee_eur_derived=pl.when(pl.col("fee_eur").is_not_null() | per_credit_total.is_not_null()).then(
+            pl.col("fee_eur").is_null()
+        ),
         fee_eur=pl.coalesce(pl.col("fee_eur"), per_credit_total),
+        fee_fixed_eur=pl.col("fee_eur_fixed_amount"),
+        fee_per_credit_eur=pl.col("fee_eur_per_credit"),
+        fee_tiers=pl.col("fee_eur_tiers"),
     )
     return df.with_columns(
         institution_id=pl.lit(institution_id),
@@ -390,6 +424,8 @@ def _programme_table(
         title_language=pl.col("page_language"),
         fetched_at=_timestamp("fetched_at"),
         fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),
+        fee_fixed_eur=pl.col("fee_fixed_eur").cast(pl.Decimal(12, 2)),
+        fee_per_credit_eur=pl.col("fee_per_credit_eur").cast(pl.Decimal(12, 2)),
         national_level=pl.col("eqf_level_framework_level").cast(pl.Utf8),
     ).select(
         "registry_id",
@@ -404,6 +440,8 @@ def _programme_table(
         "faculty",
         "campus",
         "credits_ects",
+        pl.col("credits_ects_min").alias("credits_min"),
+        pl.col("credits_ects_max").alias("credits_max"),
         "credits_raw",
         "credits_reason",
         "study_hours",
@@ -411,6 +449,9 @@ def _programme_table(
         "study_hours_reason",
         "study_hours_derived",
         "study_hours_factor",
+        "contact_hours",
+        "contact_hours_raw",
+        "contact_hours_reason",
         "semester",
         "semester_raw",
         "semester_reason",
@@ -425,6 +466,10 @@ def _programme_table(
         "level_raw",
         "level_reason",
         "fee_eur",
+        "fee_eur_derived",
+        "fee_fixed_eur",
+        "fee_per_credit_eur",
+        "fee_tiers",
         "fee_covers",
         "fee_raw",
         "fee_reason",
@@ -497,6 +542,7 @@ def _course_unit_table(
     units = with_normalised(units, "credits", "credits_raw", "credits_ects")
     units = units.rename({"hours_raw": "study_hours_raw"})
     units = with_normalised(units, "hours", "study_hours_raw", "study_hours")
+    units = _with_contact_hours(units, "study_hours_contact_hours")
     units = with_normalised(units, "semester", "semester_raw", "semester")
     units = with_normalised(units, "languages", "languages_raw", "languages")
     return units.with_columns(
@@ -514,15 +560,20 @@ def _course_unit_table(
         "academic_year_raw",
         "name",
         "credits_ects",
+        pl.col("credits_ects_min").alias("credits_min"),
+        pl.col("credits_ects_max").alias("credits_max"),
         "credits_raw",
         "credits_reason",
         pl.col("study_hours").cast(pl.Int32),
         "study_hours_raw",
         "study_hours_reason",
+        "contact_hours",
         "contact_hours_raw",
+        "contact_hours_reason",
         "semester",
         "semester_raw",
         "semester_reason",
+        "semester_offering",
         "languages",
         "languages_raw",
         "languages_reason",

@@ -71,10 +71,34 @@ def programme_flags(programme: pl.DataFrame) -> pl.DataFrame:
         # Only hours the page publishes: derived hours are credits x the national factor by construction.
         published = programme.filter(~pl.col("study_hours_derived").fill_null(False))
         out.append(hours_band_flags(published, "programme_hours_band", key="registry_id"))
+    # A range publishes the workload (both ends in credits_min/credits_max): reported, not missing.
+    has_bounds = {"credits_min", "credits_max"} <= set(programme.columns)
+    ranged = (
+        pl.col("credits_min").is_not_null() & (pl.col("credits_min") != pl.col("credits_max"))
+        if has_bounds
+        else pl.lit(False)
+    )
+    if "credits_range" in rules and has_bounds:
+        out.append(
+            _flags(
+                programme.filter(credits.is_null() & ranged),
+                "credits_range",
+                key="registry_id",
+                field="credits_ects",
+                value=pl.col("credits_raw"),
+                detail=pl.lit("Published: ")
+                + pl.col("credits_raw")
+                + pl.lit(" (from ")
+                + _number("credits_min")
+                + pl.lit(" to ")
+                + _number("credits_max")
+                + pl.lit(" credits)."),
+            )
+        )
     if "credits_present" in rules:
         out.append(
             _flags(
-                programme.filter(credits.is_null()),
+                programme.filter(credits.is_null() & ~ranged),
                 "credits_present",
                 key="registry_id",
                 field="credits_ects",
@@ -186,7 +210,8 @@ def volume_check(new_count: int, published_count: int | None) -> tuple[bool, str
 ANNEX_I_ELEMENTS: dict[str, pl.Expr] = {
     "title": pl.col("title").is_not_null(),
     "learning_outcomes": pl.col("learning_outcomes").list.len().fill_null(0) > 0,
-    "notional_workload_ects": pl.col("credits_ects").is_not_null(),
+    # A credit range (credits_min/credits_max) publishes the workload too.
+    "notional_workload_ects": pl.col("credits_ects").is_not_null() | pl.col("credits_min").is_not_null(),
     "level": pl.col("eqf_level").is_not_null(),
     "type_of_assessment": pl.col("assessment").is_not_null(),
     "form_of_participation": pl.col("participation_form").is_not_null(),
@@ -207,6 +232,8 @@ def annex_i_flags(programme: pl.DataFrame) -> pl.DataFrame:
     """One flag per programme per Annex I mandatory element it does not publish."""
     if programme.is_empty() or not _ANNEX_I_COLUMNS <= set(programme.columns):
         return pl.DataFrame(schema=FLAG_SCHEMA)
+    if "credits_min" not in programme.columns:
+        programme = programme.with_columns(credits_min=pl.lit(None, pl.Float64))
     parts = [
         _flags(
             programme.filter(~present),

@@ -1,113 +1,161 @@
-"""The quality report: one self-contained HTML page for institutions' data stewards.
+"""The quality report for institutions' data stewards: an index page and a folder of pages per institution.
 
-It answers "what is wrong, where, why" from the published warehouse, read-only: the latest run per source
-(published or not, and why), then one section per institution (counts, the rule scorecard, EU Annex I
-coverage, the Flemish and Dutch rules side by side, a chart of flags by rule and every flagged record grouped
-by rule, with the rule's standard, citation and explanation), and the rule catalogue as an appendix.
+It answers "what is wrong, where, why" from the published warehouse, read-only. Beside the warehouse:
 
-What belongs here: reading the warehouse tables and views, and rendering them. Nothing is checked here (the
-rules are in ``quality.rules``, the flags come from ``quality.checks``). Standard library only: every value
-read from the warehouse is escaped with ``html.escape``; only http(s) URLs become links; CSS is inline and the
-chart is inline SVG, so the file opens offline with no scripts.
+- ``quality_report.html``, the entry point: the latest run per source (published or not, and why), one row per
+  institution (its scorecard in brief, flags by severity, links to its pages) and the rule catalogue;
+- ``quality_report/{institution}.html``: counts, the rule scorecard, EU Annex I coverage, the Flemish and Dutch
+  rules side by side, a chart of flags by rule, and links to every page of flags and of the current offer;
+- ``quality_report/{institution}-flags-{n}.html``: the flagged records grouped by rule, with the rule's
+  standard, citation and explanation; at most ``FLAGS_PER_PAGE`` records a page, fewer when their text is long;
+- ``quality_report/{institution}-offer-{n}.html``: the current offer, at most ``OFFER_PER_PAGE`` a page.
+
+No page can pass 2 MB whatever the warehouse holds: the lists are cut into pages by count and by escaped size
+(``PAGE_BUDGET``), and a single text longer than ``FIELD_CAP`` characters is shown cut (the warehouse keeps it
+whole), so one record cannot fill a page on its own. The other tables are bounded by the rule catalogue, the
+academic years and the sources.
+
+What belongs here: reading the warehouse and shaping the values the templates show. The HTML is in
+``quality/templates/`` (Jinja2, autoescaping on: every value read from the warehouse is escaped by the template
+engine; only http(s) URLs become links). Nothing is checked here: the rules are in ``quality.rules``, the flags
+come from ``quality.checks``. Pages are self-contained and offline: inline CSS, the chart as inline SVG, no
+scripts.
+
+The set is written as a whole: every page is written into a new folder ``.quality_report/gen-*``, then the
+symbolic link ``.quality_report/current`` is switched to it in one rename. ``quality_report.html`` and
+``quality_report/`` are fixed links through ``current``, so a reader sees the previous report or the new one,
+never a mix or half of one; the previous folder is kept until the next report (a page already open keeps
+working), older ones are removed.
 
     python -m quality.report data/registry.duckdb [out.html]
 """
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import re
+import secrets
+import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import duckdb
+import jinja2
+from markupsafe import escape
 
 REGISTRY_NAME = "National registry of university micro-credentials"
 REPORT_NAME = "quality_report.html"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_COLOUR = {"error": "#b42318", "warning": "#b54708", "info": "#175cd3"}
-OTHER_ID = "other"  # section for flags not tied to a known institution
+# The key of flags tied to no known institution: never a warehouse value (those are strings or NULL).
+OTHER_KEY = ("no institution",)
+OTHER_NAME = "Flags not tied to an institution"
+
+FLAGS_PER_PAGE = 1_000
+OFFER_PER_PAGE = 1_000
+# Escaped text of the listed rows on one page. With the page's frame (CSS, headings, pager: a few kB) and one
+# row over the budget at most (FIELD_CAP bounds a row to ~75 kB), every page stays well under 2 MB.
+PAGE_BUDGET = 1_500_000
+FIELD_CAP = 2_000
+ROW_MARKUP = 200  # tags of one listed row, beside its text
+
+TEMPLATES = Path(__file__).with_name("templates")
+STORE_PREFIX = "gen-"
+STALE_BUILD_SECONDS = 24 * 3600  # a half-written folder this old is from a writer that died; removed
 
 Row = dict[str, Any]
-
-CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2939;margin:0 auto;
-max-width:1200px;padding:0 1.5rem 3rem}
-h1{font-size:1.6rem;margin:1.2rem 0 .2rem}h2{border-bottom:2px solid #d0d5dd;padding-bottom:.2rem;margin-top:2.5rem}
-h3{margin-top:1.6rem}h4{margin:1rem 0 .3rem}
-table{border-collapse:collapse;margin:.4rem 0 1rem;width:100%}caption{text-align:left;color:#475467;padding:.2rem 0}
-th,td{border:1px solid #d0d5dd;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#f2f4f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.below td{background:#fef3f2}tr.unpublished td{background:#fffaeb}
-td code{white-space:pre-wrap;word-break:break-all}
-.badge{display:inline-block;border-radius:.6rem;padding:0 .5rem;color:#fff;font-size:.8rem;font-weight:600}
-.sev-error{background:#b42318}.sev-warning{background:#b54708}.sev-info{background:#175cd3}
-.muted{color:#667085}.rule-meta{margin:.2rem 0 .5rem;color:#344054}nav.local{font-size:.9rem}
-details>summary{cursor:pointer;font-weight:600;font-size:1.05rem;margin:.8rem 0 .3rem}
-"""
-
-
-class Safe(str):
-    """HTML built in this module from escaped parts: inserted as is, never escaped again."""
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar of the flags-by-rule chart."""
-
-    label: str
-    title: str
-    severity: str
-    count: int
 
 
 # -- entry point -------------------------------------------------------------------------------------------
 def write_report(warehouse: Path, out: Path | None = None, *, now: datetime | None = None) -> Path:
-    """Writes the quality report of ``warehouse`` (beside it, or at ``out``) atomically; returns its path."""
+    """Writes the quality report of ``warehouse`` (beside it, or at ``out``) atomically; returns the index.
+
+    The institution pages go into the folder named like the index without ``.html`` (``quality_report/``).
+    """
     warehouse = Path(warehouse)
     target = Path(out) if out is not None else warehouse.with_name(REPORT_NAME)
+    stem = target.name.removesuffix(".html")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        document = render_report(con, now=now or datetime.now(UTC))
-    _atomic_write(target, document)
+        pages = render_report(con, now=now or datetime.now(UTC), name=stem)
+        _publish(target, stem, pages)
     return target
 
 
-def render_report(con: duckdb.DuckDBPyConnection, *, now: datetime) -> str:
-    """The whole HTML document for the warehouse open on ``con``."""
+def render_report(
+    con: duckdb.DuckDBPyConnection, *, now: datetime, name: str = REPORT_NAME.removesuffix(".html")
+) -> Iterator[tuple[str, str]]:
+    """Every page of the report for the warehouse open on ``con``: (path relative to the index's folder, HTML).
+
+    The index is ``{name}.html``; the other pages are in ``{name}/``. Pages are rendered one at a time, so a
+    national report never sits in memory as a whole.
+    """
     data = _load(con)
-    institutions = data["institutions"]
-    flags_by_institution = _group(data["flags"], "institution_id")
-    known = {i["institution_id"] for i in institutions}
-    other_flags = [f for key, rows in flags_by_institution.items() if key not in known for f in rows]
-    sections = [
-        _institution_section(inst, data, flags_by_institution.get(inst["institution_id"], []))
-        for inst in institutions
-    ]
-    if other_flags:
-        sections.append(_other_section(other_flags, data["rules"]))
-    body = "".join(
-        [
-            _header(data["runs"], now),
-            _contents(institutions, flags_by_institution, bool(other_flags)),
-            *sections,
-            _rules_appendix(data["rules"].values()),
-        ]
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_esc(REGISTRY_NAME)}: quality report</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
+    rules: dict[str, Row] = data["rules"]
+    env = _environment()
+    common = {
+        "registry_name": REGISTRY_NAME,
+        "now": now,
+        "flags_per_page": FLAGS_PER_PAGE,
+        "offer_per_page": OFFER_PER_PAGE,
+        "field_cap": FIELD_CAP,
+    }
+    index_href = f"../{quote(name)}.html"
+    href_folder = quote(name)  # links are URLs: a space in the report's name is %20 in them
+    institutions = _institutions(data)
+    summaries = []
+    for inst in institutions:
+        iid = inst["institution_id"]
+        flags = data["flags"].get(iid, [])
+        offer = data["offer"].get(iid, [])
+        flag_pages = _flag_pages(inst, flags, rules)
+        offer_pages = _paged(
+            [_offer_row(r) for r in offer],
+            per_page=OFFER_PER_PAGE,
+            size=_row_size,
+            file=f"{inst['file']}-offer",
+        )
+        context = {
+            **common,
+            "index_href": index_href,
+            "inst": inst,
+            "parts": _parts(inst),
+            "counts": data["counts"].get(iid, []),
+            "scorecard": data["scorecard"].get(iid, []),
+            "coverage": data["coverage"].get(iid, []),
+            "side_by_side": data["side_by_side"].get(iid, []),
+            "chart": _chart(inst, flags, rules),
+            "flagged_rules": _flagged_rules(flags, rules, flag_pages),
+            "flag_count": len(flags),
+            "flag_pages": flag_pages,
+            "offer_pages": offer_pages,
+            "offer_count": len(offer),
+            "offer_year": offer[0]["academic_year"] if offer else None,
+        }
+        yield f"{name}/{inst['file']}.html", env.get_template("institution.html").render(context)
+        for page in flag_pages:
+            yield (
+                f"{name}/{page.href}",
+                env.get_template("flags.html").render(context, pages=flag_pages, page=page),
+            )
+        for page in offer_pages:
+            yield (
+                f"{name}/{page.href}",
+                env.get_template("offer.html").render(context, pages=offer_pages, page=page),
+            )
+        summaries.append(_summary(inst, data, flags, context, href_folder))
+    yield (
+        f"{name}.html",
+        env.get_template("index.html").render(
+            common, runs=data["runs"], institutions=summaries, rules=rules.values()
+        ),
     )
 
 
@@ -128,7 +176,8 @@ FROM (
 )
 GROUP BY ALL ORDER BY institution_id, academic_year"""
 
-# Every flag, with a link to its source page: the flag's own URL, else the programme's or the course unit's.
+# Every flag, with a link to its source page: the flag's own URL, else the programme's (of the flag's year, or
+# of any year when the flag has none) or the course unit's.
 FLAGS_SQL = """
 SELECT f.institution_id, f.rule_id, f.severity, f.record_key, f.academic_year, f.field, f.value, f.message,
        f.run_id,
@@ -141,6 +190,7 @@ SELECT f.institution_id, f.rule_id, f.severity, f.record_key, f.academic_year, f
 FROM flag f
 ORDER BY f.institution_id, f.rule_id, f.record_key, f.academic_year NULLS FIRST, f.field, f.message"""
 
+# Read as one list each; the ones keyed by institution are grouped after reading.
 QUERIES = {
     "institutions": "SELECT * FROM institution ORDER BY name",
     "runs": RUNS_SQL,
@@ -153,14 +203,17 @@ QUERIES = {
         SELECT institution_id, academic_year, title, credits_ects, languages, semester, errors, warnings, url
         FROM programme_search WHERE is_current_year ORDER BY institution_id, title, registry_id""",
 }
+BY_INSTITUTION = ("counts", "scorecard", "coverage", "side_by_side", "flags", "offer")
 
 
 def _load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Everything the report shows, as lists of dict rows (the rules as a dict by rule id)."""
+    """Everything the report shows: lists of dict rows, grouped by institution where they belong to one."""
     data: dict[str, Any] = {name: _rows(con, sql) for name, sql in QUERIES.items()}
+    for name in BY_INSTITUTION:
+        data[name] = _group(data[name], "institution_id")
     rules = _rows(con, "SELECT * FROM rule")
     rules.sort(key=lambda r: (SEVERITY_ORDER.get(r["severity"], 9), r["rule_id"]))
-    data["rules"] = {r["rule_id"]: r for r in rules}
+    data["rules"] = {r["rule_id"]: {**r, "known": True} for r in rules}
     return data
 
 
@@ -177,17 +230,288 @@ def _group(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
     return groups
 
 
-# -- small HTML helpers ------------------------------------------------------------------------------------
-def _esc(value: object) -> str:
-    """Escaped text for element content and attribute values; ``None`` is empty."""
-    if isinstance(value, Safe):
-        return value
+# -- shaping: institutions, pages, chart -------------------------------------------------------------------
+@dataclass
+class Page:
+    """One numbered page of a long list: its file, its rows (or rule groups) and their positions (from 1)."""
+
+    number: int
+    href: str
+    first: int
+    last: int
+    rows: list[Row] = field(default_factory=list)
+    groups: list[Row] = field(default_factory=list)
+
+
+def _institutions(data: dict[str, Any]) -> list[Row]:
+    """The institutions, each with a unique file name, and a last one for flags tied to none of them."""
+    known = {i["institution_id"] for i in data["institutions"]}
+    institutions = [{**i, "known": True} for i in data["institutions"]]
+    orphans = [f for key, rows in data["flags"].items() if key not in known for f in rows]
+    if orphans:
+        data["flags"][OTHER_KEY] = orphans
+        institutions.append({"institution_id": OTHER_KEY, "name": OTHER_NAME, "known": False})
+    used: set[str] = {"index"}
+    for inst in institutions:
+        base = _slug(inst["institution_id"]) if inst["known"] else "no-institution"
+        file, n = base, 1
+        # Ids that differ only in punctuation or case still get pages of their own.
+        while file.lower() in used:
+            n += 1
+            file = f"{base}-{n}"
+        used.add(file.lower())
+        inst["file"] = file
+        inst["href"] = f"{file}.html"
+        inst["anchor"] = f"inst-{file}"
+    return institutions
+
+
+LOCAL_PARTS = (
+    ("counts", "Counts"),
+    ("scorecard", "Scorecard"),
+    ("annex-i", "Annex I coverage"),
+    ("national-rules", "National rules side by side"),
+    ("chart", "Flags by rule"),
+    ("flags", "Flagged records"),
+    ("offer", "Current offer"),
+)
+
+
+def _parts(inst: Row) -> list[tuple[str, str]]:
+    if inst["known"]:
+        return list(LOCAL_PARTS)
+    return [(part, label) for part, label in LOCAL_PARTS if part in ("chart", "flags")]
+
+
+def _rule_order(flags: list[Row], rules: dict[str, Row]) -> list[tuple[str, list[Row]]]:
+    """Flags grouped by rule: errors first, then by number of flags."""
+    groups = _group(flags, "rule_id")
+
+    def key(item: tuple[str, list[Row]]) -> tuple[int, int, str]:
+        rule_id, rows = item
+        return (SEVERITY_ORDER.get(_rule(rule_id, rows, rules)["severity"], 9), -len(rows), rule_id)
+
+    return sorted(groups.items(), key=key)
+
+
+def _rule(rule_id: str, flags: list[Row], rules: dict[str, Row]) -> Row:
+    """The catalogue's rule, or what the flags say of a rule the catalogue does not hold."""
+    return rules.get(rule_id) or {
+        "rule_id": rule_id,
+        "title": rule_id,
+        "severity": flags[0]["severity"],
+        "known": False,
+    }
+
+
+def _flag_pages(inst: Row, flags: list[Row], rules: dict[str, Row]) -> list[Page]:
+    """The flagged records in rule order, cut into pages, each page grouping its records by rule."""
+    ordered: list[Row] = []
+    for rule_id, rows in _rule_order(flags, rules):
+        rule = _rule(rule_id, rows, rules)
+        for position, flag in enumerate(rows, start=1):
+            ordered.append({**_flag_row(flag), "rule": rule, "position": position, "total": len(rows)})
+    pages = _paged(ordered, per_page=FLAGS_PER_PAGE, size=_row_size, file=f"{inst['file']}-flags")
+    for page in pages:
+        for row in page.rows:
+            if not page.groups or page.groups[-1]["rule"] is not row["rule"]:
+                page.groups.append(
+                    {
+                        "rule": row["rule"],
+                        "anchor": _rule_anchor(row["rule"]["rule_id"]),
+                        "first": row["position"],
+                        "total": row["total"],
+                        "flags": [],
+                    }
+                )
+            page.groups[-1]["flags"].append(row)
+            page.groups[-1]["last"] = row["position"]
+        page.rows = []
+    return pages
+
+
+def _flagged_rules(flags: list[Row], rules: dict[str, Row], pages: list[Page]) -> list[Row]:
+    """One row per flagged rule with its count and the pages that list its records."""
+    on_pages: dict[str, list[Page]] = defaultdict(list)
+    for page in pages:
+        for group in page.groups:
+            on_pages[group["rule"]["rule_id"]].append(page)
+    return [
+        {
+            **_rule(rule_id, rows, rules),
+            "count": len(rows),
+            "anchor": _rule_anchor(rule_id),
+            "pages": on_pages[rule_id],
+        }
+        for rule_id, rows in _rule_order(flags, rules)
+    ]
+
+
+def _rule_anchor(rule_id: str) -> str:
+    return f"rule-{_slug(rule_id)}"
+
+
+def _flag_row(flag: Row) -> Row:
+    url = flag["url"]
+    return {
+        "record_key": _clip(flag["record_key"]),
+        "academic_year": flag["academic_year"],
+        "field": _clip(flag["field"]),
+        "value": None if flag["value"] is None else _clip(flag["value"]),
+        "message": _clip(flag["message"]),
+        "link": _is_web_url(url) and len(url) <= FIELD_CAP,
+        "url": url if _is_web_url(url) and len(url) <= FIELD_CAP else _clip(url),
+    }
+
+
+def _offer_row(programme: Row) -> Row:
+    url = programme["url"]
+    link = _is_web_url(url) and len(url) <= FIELD_CAP
+    return {
+        **programme,
+        "title": _clip(programme["title"] or (url if link else "")),
+        "languages": _clip(_text(programme["languages"])),
+        "semester": _clip(programme["semester"]),
+        "link": link,
+        "url": url if link else None,
+    }
+
+
+def _clip(value: object) -> str:
+    """Text of at most FIELD_CAP characters, saying how long it was when cut."""
+    text = _text(value)
+    if len(text) <= FIELD_CAP:
+        return text
+    return f"{text[:FIELD_CAP]}… (cut here: {len(text)} characters in all)"
+
+
+def _row_size(row: Row) -> int:
+    """Bytes one listed row takes on its page, near enough: its escaped texts, the URL twice, and its tags."""
+    size = ROW_MARKUP
+    for key in ("record_key", "field", "value", "message", "url", "title", "languages", "semester"):
+        value = row.get(key)
+        if isinstance(value, str):
+            size += len(escape(value).encode("utf-8"))
+    if row.get("link"):
+        size += len(escape(row["url"]).encode("utf-8"))
+    return size
+
+
+def _paged(rows: list[Row], *, per_page: int, size: Callable[[Row], int], file: str) -> list[Page]:
+    """Rows cut into pages of at most ``per_page`` rows and about PAGE_BUDGET bytes (never an empty page)."""
+    pages: list[Page] = []
+    used = 0
+    for position, row in enumerate(rows, start=1):
+        cost = size(row)
+        if not pages or len(pages[-1].rows) >= per_page or used + cost > PAGE_BUDGET:
+            number = len(pages) + 1
+            pages.append(Page(number, f"{file}-{number}.html", position, position))
+            used = 0
+        pages[-1].rows.append(row)
+        pages[-1].last = position
+        used += cost
+    return pages
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the flags-by-rule chart, with its place in the SVG."""
+
+    label: str
+    title: str
+    severity: str
+    count: int
+    colour: str
+    y: int
+    length: str
+    label_x: int = 192
+    x: int = 200
+    height: int = 22
+
+    @property
+    def text_y(self) -> str:
+        return f"{self.y + self.height / 2 + 4:.1f}"
+
+    @property
+    def count_x(self) -> str:
+        return f"{self.x + float(self.length) + 6:.1f}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    bars: list[Bar]
+
+
+def _chart(inst: Row, flags: list[Row], rules: dict[str, Row]) -> Chart:
+    """A horizontal bar chart of flags by rule, coloured by severity; bars scaled to the largest."""
+    bar_space, count_space, row, gap = 380, 60, 22, 6
+    groups = [(_rule(rule_id, rows, rules), len(rows)) for rule_id, rows in _rule_order(flags, rules)]
+    largest = max((count for _, count in groups), default=1) or 1
+    bars = [
+        Bar(
+            label=rule["rule_id"],
+            title=_text(rule.get("title") or rule["rule_id"]),
+            severity=rule["severity"],
+            count=count,
+            colour=SEVERITY_COLOUR.get(rule["severity"], "#475467"),
+            y=gap + index * (row + gap),
+            length=f"{max(2.0, bar_space * count / largest):.1f}",
+        )
+        for index, (rule, count) in enumerate(groups)
+    ]
+    width = Bar.x + bar_space + count_space
+    description = "; ".join(f"{b.label}: {b.count} ({b.severity})" for b in bars)
+    chart_id = f"{inst['anchor']}-chart-svg"
+    return Chart(chart_id, "Flags by rule", description, width, len(bars) * (row + gap) + gap, bars)
+
+
+def _summary(inst: Row, data: dict[str, Any], flags: list[Row], context: Row, folder: str) -> Row:
+    """The index's row for one institution: its latest year's scorecard in brief and links to its pages."""
+    scorecard = data["scorecard"].get(inst["institution_id"], [])
+    year = max((r["academic_year"] for r in scorecard if r["academic_year"] is not None), default=None)
+    latest = [r for r in scorecard if r["academic_year"] == year]
+    counts = {r["academic_year"]: r for r in data["counts"].get(inst["institution_id"], [])}
+    below = [r for r in latest if (r["share_meeting"] or 0) < 1]
+    worst = min(below, key=lambda r: (r["share_meeting"] or 0, r["rule_id"]), default=None)
+    severities = Counter({"error": 0, "warning": 0, "info": 0})
+    severities.update(f["severity"] for f in flags)
+
+    def linked(pages: list[Page]) -> list[Page]:
+        return [Page(p.number, f"{folder}/{p.href}", p.first, p.last) for p in pages]
+
+    return {
+        **inst,
+        "href": f"{folder}/{inst['href']}",
+        "year": year,
+        "programmes": counts.get(year, {}).get("programmes"),
+        "course_units": counts.get(year, {}).get("course_units"),
+        "rules_scored": len(latest),
+        "rules_below": len(below),
+        "worst": worst,
+        "severities": severities,
+        "severity_summary": _severity_summary(severities),
+        "flag_count": len(flags),
+        "flag_pages": linked(context["flag_pages"]),
+        "offer_count": context["offer_count"],
+        "offer_pages": linked(context["offer_pages"]),
+    }
+
+
+def _severity_summary(counts: Counter[str]) -> str:
+    parts = sorted(((s, n) for s, n in counts.items() if n), key=lambda item: SEVERITY_ORDER.get(item[0], 9))
+    return ", ".join(f"{n} {severity}" for severity, n in parts) or "no flags"
+
+
+# -- values as text: the templates' filters ----------------------------------------------------------------
+def _text(value: object) -> str:
+    """A warehouse value as the report shows it; ``None`` is empty."""
     if value is None:
         return ""
-    return html.escape(_text(value), quote=True)
-
-
-def _text(value: object) -> str:
     if isinstance(value, datetime):
         moment = value.astimezone(UTC) if value.tzinfo else value
         return f"{moment:%Y-%m-%d %H:%M}" + (" UTC" if value.tzinfo else "")
@@ -200,8 +524,31 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _year(start: object) -> str:
+    """2024 -> '2024-2025' (the academic year starting in 2024)."""
+    return f"{start}-{start + 1}" if isinstance(start, int) and not isinstance(start, bool) else _text(start)
+
+
+def _percent(share: object) -> str:
+    """A share as a percentage, rounded down so that anything short of 100% never shows as 100.0%."""
+    if share is None:
+        return ""
+    return f"{math.floor(float(share) * 1000 + 1e-9) / 10:.1f}%"
+
+
+def _share(part: object, whole: object) -> str:
+    """'3 (75.0%)': a count with its share of ``whole``; the count alone when there is no whole."""
+    if not whole:
+        return _text(part)
+    return f"{part} ({_percent(int(part) / int(whole))})"
+
+
+def _words(value: object) -> str:
+    return _text(value).replace("_", " ")
+
+
 def _slug(value: object) -> str:
-    """An id/anchor fragment: letters, digits, '-' and '_' only."""
+    """A file name or id fragment: letters, digits, '-' and '_' only."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", str(value)).strip("-") or "x"
 
 
@@ -215,447 +562,112 @@ def _is_web_url(url: object) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
-def _link(url: object, text: object | None = None) -> Safe:
-    """A link for http(s) URLs (opened without referrer or opener); anything else is shown as text."""
-    if not _is_web_url(url):
-        return Safe(_esc(url))
-    label = _esc(url if text is None else text)
-    return Safe(f'<a href="{_esc(str(url).strip())}" rel="noopener noreferrer">{label}</a>')
-
-
-def _badge(severity: object) -> Safe:
-    return Safe(f'<span class="badge sev-{_slug(severity)}">{_esc(severity)}</span>')
-
-
-def _percent(share: object) -> str:
-    """A share as a percentage, rounded down so that anything short of 100% never shows as 100.0%."""
-    if share is None:
-        return ""
-    return f"{math.floor(float(share) * 1000 + 1e-9) / 10:.1f}%"
-
-
-def _cell(value: object, tag: str = "td") -> str:
-    numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-    css = ' class="num"' if numeric else ""
-    return f"<{tag}{css}>{_esc(value)}</{tag}>"
-
-
-def _table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    *,
-    caption: str | None = None,
-    row_classes: Sequence[str] | None = None,
-) -> str:
-    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in headers)
-    body = []
-    for index, row in enumerate(rows):
-        css = row_classes[index] if row_classes else ""
-        attr = f' class="{_esc(css)}"' if css else ""
-        body.append(f"<tr{attr}>{''.join(_cell(v) for v in row)}</tr>")
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>\n"
-
-
-def _section(anchor: str, title: str, content: str, level: int = 2) -> str:
-    return f'<section id="{_esc(anchor)}">\n<h{level}>{_esc(title)}</h{level}>\n{content}</section>\n'
-
-
-def _empty(text: str) -> str:
-    return f'<p class="muted">{_esc(text)}</p>\n'
-
-
-# -- header and contents -----------------------------------------------------------------------------------
-def _header(runs: list[Row], now: datetime) -> str:
-    intro = (
-        f"<header>\n<h1>{_esc(REGISTRY_NAME)}: quality report</h1>\n"
-        f'<p class="muted">Generated {_esc(now)}. For each institution: which records break which rule, '
-        "where they were published and why it matters.</p>\n</header>\n"
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every page is HTML; scraped text is hostile
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    return intro + _section("runs", "Latest run per source", _runs_table(runs))
+    env.filters.update(text=_text, year=_year, percent=_percent, share=_share, words=_words, slug=_slug)
+    env.tests["web_url"] = _is_web_url
+    return env
 
 
-def _runs_table(runs: list[Row]) -> str:
-    if not runs:
-        return _empty("No runs are recorded in this warehouse.")
-    rows = [
-        (
-            r["source"],
-            r["run_id"],
-            r["started_at"],
-            "published" if r["published"] else "not published",
-            r["status"],
-            r["reason"],
-            r["published_run_id"],
-            r["pages_fetched"],
-            r["not_modified"],
-            r["errors"],
-            r["programmes"],
-            r["course_units"],
-        )
-        for r in runs
-    ]
-    headers = (
-        "Source",
-        "Run",
-        "Started",
-        "Outcome",
-        "Status",
-        "Reason",
-        "Data in warehouse from run",
-        "Pages fetched",
-        "304s",
-        "Harvest issues",
-        "Programmes harvested",
-        "Course units harvested",
-    )
-    classes = ["" if r["published"] else "unpublished" for r in runs]
-    return _table(headers, rows, row_classes=classes)
+# -- writing: the whole set, then one switch ---------------------------------------------------------------
+def _publish(target: Path, stem: str, pages: Iterable[tuple[str, str]]) -> None:
+    """Writes ``pages`` into a new folder of ``.{stem}/`` and switches ``.{stem}/current`` to it in one rename.
 
-
-def _contents(institutions: list[Row], flags: dict[Any, list[Row]], has_other: bool) -> str:
-    items = ['<li><a href="#runs">Latest run per source</a></li>']
-    for inst in institutions:
-        anchor = _anchor(inst["institution_id"])
-        summary = _severity_summary(flags.get(inst["institution_id"], []))
-        items.append(
-            f'<li><a href="#{anchor}">{_esc(inst["name"])}</a> <span class="muted">{summary}</span></li>'
-        )
-    if has_other:
-        items.append(f'<li><a href="#{_anchor(OTHER_ID)}">Flags not tied to an institution</a></li>')
-    items.append('<li><a href="#rules">Appendix: the rules</a></li>')
-    return f'<nav aria-label="Contents">\n<h2>Contents</h2>\n<ul>{"".join(items)}</ul>\n</nav>\n'
-
-
-def _severity_summary(flags: list[Row]) -> str:
-    counts = Counter(f["severity"] for f in flags)
-    if not counts:
-        return "no flags"
-    parts = sorted(counts.items(), key=lambda item: SEVERITY_ORDER.get(item[0], 9))
-    return _esc(", ".join(f"{n} {severity}" for severity, n in parts))
-
-
-def _anchor(institution_id: object, *parts: object) -> str:
-    return "-".join(_slug(p) for p in ("inst", institution_id, *parts))
-
-
-# -- one institution ---------------------------------------------------------------------------------------
-LOCAL_PARTS = (
-    ("counts", "Counts"),
-    ("scorecard", "Scorecard"),
-    ("annex-i", "Annex I coverage"),
-    ("national-rules", "National rules side by side"),
-    ("chart", "Flags by rule"),
-    ("flags", "Flagged records"),
-    ("offer", "Current offer"),
-)
-
-
-def _institution_section(inst: Row, data: dict[str, Any], flags: list[Row]) -> str:
-    iid = inst["institution_id"]
-
-    def mine(name: str) -> list[Row]:
-        return [row for row in data[name] if row["institution_id"] == iid]
-
-    nav = " · ".join(f'<a href="#{_anchor(iid, part)}">{_esc(label)}</a>' for part, label in LOCAL_PARTS)
-    intro = (
-        f"<p>{_esc(inst['institution_id'])} · {_esc(inst['country'])}, {_esc(inst['region'])} · framework "
-        f"{_esc(inst['qualification_framework'])} · {_link(inst['website'])}</p>\n"
-        f'<nav class="local" aria-label="{_esc(inst["name"])}">{nav}</nav>\n'
-    )
-    parts = [
-        _sub(iid, "counts", "Counts", _counts_table(mine("counts"))),
-        _sub(iid, "scorecard", "Scorecard", _scorecard_table(mine("scorecard"))),
-        _sub(iid, "annex-i", "EU Annex I coverage", _coverage_table(mine("coverage"))),
-        _sub(
-            iid,
-            "national-rules",
-            "Flemish and Dutch rules side by side",
-            _side_by_side(inst, mine("side_by_side")),
-        ),
-        _sub(iid, "chart", "Flags by rule", _flag_chart(iid, flags, data["rules"])),
-        _sub(iid, "flags", "Flagged records", _flag_groups(iid, flags, data["rules"])),
-        _sub(iid, "offer", "Current offer", _offer_table(mine("offer"))),
-    ]
-    return _section(_anchor(iid), inst["name"], intro + "".join(parts))
-
-
-def _other_section(flags: list[Row], rules: dict[str, Row]) -> str:
-    content = _flag_chart(OTHER_ID, flags, rules) + _flag_groups(OTHER_ID, flags, rules)
-    return _section(_anchor(OTHER_ID), "Flags not tied to an institution", content)
-
-
-def _sub(iid: str, part: str, title: str, content: str) -> str:
-    return _section(_anchor(iid, part), title, content, level=3)
-
-
-def _counts_table(rows: list[Row]) -> str:
-    if not rows:
-        return _empty("No programmes or course units in the warehouse.")
-    return _table(
-        ("Academic year", "Programmes", "Course units"),
-        [(_year(r["academic_year"]), r["programmes"], r["course_units"]) for r in rows],
-    )
-
-
-def _offer_table(rows: list[Row]) -> str:
-    """Every programme of the latest academic year, as the registry read it, with its flag counts."""
-    if not rows:
-        return _empty("No programmes in the warehouse.")
-    return _table(
-        ("Title (source page)", "Credits", "Languages", "Semester", "Errors", "Warnings"),
-        [
-            (
-                _link(r["url"], r["title"] or r["url"]),
-                r["credits_ects"],
-                r["languages"],
-                r["semester"],
-                r["errors"],
-                r["warnings"],
-            )
-            for r in rows
-        ],
-        caption=f"Academic year {_year(rows[0]['academic_year'])}: {len(rows)} programmes",
-    )
-
-
-def _year(start: object) -> str:
-    """2024 -> '2024-2025' (the academic year starting in 2024)."""
-    return f"{start}-{start + 1}" if isinstance(start, int) else _text(start or "")
-
-
-def _scorecard_table(rows: list[Row]) -> str:
-    if not rows:
-        return _empty("No records to score.")
-    body = [
-        (
-            _year(r["academic_year"]),
-            Safe(f"<code>{_esc(r['rule_id'])}</code>"),
-            r["title"],
-            _badge(r["severity"]),
-            r["record"].replace("_", " "),
-            r["records"],
-            r["records_failing"],
-            _percent(r["share_meeting"]),
-        )
-        for r in rows
-    ]
-    classes = ["below" if (r["share_meeting"] or 0) < 1 else "" for r in rows]
-    headers = (
-        "Academic year",
-        "Rule",
-        "Title",
-        "Severity",
-        "Checked on",
-        "Records",
-        "Failing",
-        "Share meeting",
-    )
-    caption = "Rows highlighted where fewer than 100% of the records meet the rule."
-    return _table(headers, body, caption=caption, row_classes=classes)
-
-
-def _coverage_table(rows: list[Row]) -> str:
-    if not rows:
-        return _empty("No programmes to measure.")
-    body = [
-        (
-            _year(r["academic_year"]),
-            r["element"].replace("_", " "),
-            "mandatory" if r["mandatory"] else "optional",
-            r["programmes"],
-            r["programmes_publishing"],
-            _percent(r["coverage"]),
-        )
-        for r in rows
-    ]
-    classes = ["below" if r["mandatory"] and (r["coverage"] or 0) < 1 else "" for r in rows]
-    headers = ("Academic year", "Element", "Annex I", "Programmes", "Publishing it", "Share publishing")
-    caption = (
-        "Council Recommendation 2022/C 243/02, Annex I: catalogue-level elements. Mandatory elements "
-        "published by fewer than 100% of programmes are highlighted; optional ones are coverage only."
-    )
-    return _table(headers, body, caption=caption, row_classes=classes)
-
-
-def _side_by_side(inst: Row, rows: list[Row]) -> str:
-    if not rows:
-        return _empty("No programmes to compare.")
-
-    def share(part: object, whole: object) -> str:
-        if not whole:
-            return f"{part}"
-        return f"{part} ({_percent(int(part) / int(whole))})"
-
-    body = [
-        (
-            _year(r["academic_year"]),
-            r["programmes"],
-            r["with_credits"],
-            share(r["meets_flanders_size_3_20"], r["with_credits"]),
-            share(r["meets_netherlands_size_3_30"], r["with_credits"]),
-            r["with_published_hours"],
-            share(r["meets_be_hours_25_30"], r["with_published_hours"]),
-            share(r["meets_nl_hours_28"], r["with_published_hours"]),
-        )
-        for r in rows
-    ]
-    headers = (
-        "Academic year",
-        "Programmes",
-        "With credits",
-        "Flemish size 3-20",
-        "Dutch size 3-30",
-        "With published hours",
-        "BE hours 25-30 per credit",
-        "NL hours 28 per EC",
-    )
-    caption = (
-        f"Both countries' rules applied to every programme; {inst['name']} answers to the "
-        f"{inst['region']} rules, the others are shown for comparison. Shares are of the programmes with "
-        "credits (size) or with published hours (hours)."
-    )
-    return _table(headers, body, caption=caption)
-
-
-# -- flags: chart and records ------------------------------------------------------------------------------
-def _rule_order(flags: list[Row], rules: dict[str, Row]) -> list[tuple[str, list[Row]]]:
-    """Flags grouped by rule: errors first, then by number of flags."""
-    groups = _group(flags, "rule_id")
-
-    def key(item: tuple[str, list[Row]]) -> tuple[int, int, str]:
-        rule_id, rows = item
-        severity = rules.get(rule_id, {}).get("severity") or rows[0]["severity"]
-        return (SEVERITY_ORDER.get(severity, 9), -len(rows), rule_id)
-
-    return sorted(groups.items(), key=key)
-
-
-def _flag_chart(iid: str, flags: list[Row], rules: dict[str, Row]) -> str:
-    if not flags:
-        return _empty("No flags: every record meets every rule that applies to it.")
-    bars = []
-    for rule_id, rows in _rule_order(flags, rules):
-        rule = rules.get(rule_id, {})
-        severity = rule.get("severity") or rows[0]["severity"]
-        bars.append(Bar(rule_id, rule.get("title") or rule_id, severity, len(rows)))
-    return bar_chart(bars, chart_id=_anchor(iid, "chart-svg"), title="Flags by rule") + "\n"
-
-
-def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str) -> str:
-    """A horizontal bar chart as inline SVG: one ``rect.bar`` per bar, coloured by severity, with counts."""
-    label_width, bar_space, count_space, row, gap = 200, 380, 60, 22, 6
-    width = label_width + bar_space + count_space
-    height = len(bars) * (row + gap) + gap
-    largest = max((b.count for b in bars), default=1) or 1
-    description = "; ".join(f"{b.label}: {b.count} ({b.severity})" for b in bars)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{_esc(chart_id)}" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="{_esc(chart_id)}-t {_esc(chart_id)}-d" '
-        f'font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="{_esc(chart_id)}-t">{_esc(title)}</title>',
-        f'<desc id="{_esc(chart_id)}-d">{_esc(description)}</desc>',
-    ]
-    for index, bar in enumerate(bars):
-        y = gap + index * (row + gap)
-        length = max(2.0, bar_space * bar.count / largest)
-        colour = SEVERITY_COLOUR.get(bar.severity, "#475467")
-        parts.append(
-            f"<g><title>{_esc(f'{bar.title} ({bar.label}): {bar.count} flags, {bar.severity}')}</title>"
-            f'<text x="{label_width - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end">{_esc(bar.label)}</text>'
-            f'<rect class="bar sev-{_slug(bar.severity)}" x="{label_width}" y="{y}" width="{length:.1f}" '
-            f'height="{row}" fill="{colour}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + row / 2 + 4:.1f}">{bar.count}</text></g>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _flag_groups(iid: str, flags: list[Row], rules: dict[str, Row]) -> str:
-    if not flags:
-        return _empty("No flagged records.")
-    return "".join(
-        _flag_group(iid, rule_id, rows, rules.get(rule_id)) for rule_id, rows in _rule_order(flags, rules)
-    )
-
-
-def _flag_group(iid: str, rule_id: str, flags: list[Row], rule: Row | None) -> str:
-    rule = rule or {"title": rule_id, "severity": flags[0]["severity"], "blocking": None}
-    summary = (
-        f"<summary>{_esc(rule['title'])} {_badge(rule['severity'])} "
-        f'<span class="muted">{_esc(rule_id)} · {len(flags)} flagged</span></summary>'
-    )
-    meta = _rule_meta(rule)
-    rows = [
-        (
-            f["record_key"],
-            _year(f["academic_year"]),
-            f["field"],
-            _value(f["value"]),
-            f["message"],
-            _link(f["url"]),
-        )
-        for f in flags
-    ]
-    headers = ("Record", "Academic year", "Field", "Value", "Message", "Source page")
-    opened = " open" if len(flags) <= 100 else ""
-    anchor = _anchor(iid, "rule", rule_id)
-    return f'<details id="{anchor}"{opened}>{summary}\n{meta}{_table(headers, rows)}</details>\n'
-
-
-def _rule_meta(rule: Row) -> str:
-    if "standard" not in rule:
-        return _empty("This rule is not in the warehouse's rule catalogue.")
-    blocking = " Blocking: a source failing it is not published." if rule["blocking"] else ""
-    return (
-        f'<p class="rule-meta">{_esc(rule["explanation"])}{_esc(blocking)}</p>\n'
-        f'<p class="rule-meta"><strong>Standard:</strong> {_esc(rule["standard"])}. '
-        f"<strong>Source:</strong> {_esc(rule['citation'])}.</p>\n"
-    )
-
-
-def _value(value: object) -> Safe:
-    return Safe("" if value is None else f"<code>{_esc(value)}</code>")
-
-
-# -- appendix ----------------------------------------------------------------------------------------------
-def _rules_appendix(rules: Iterable[Row]) -> str:
-    rows = [
-        (
-            Safe(f"<code>{_esc(r['rule_id'])}</code>"),
-            r["title"],
-            _badge(r["severity"]),
-            "yes" if r["blocking"] else "no",
-            r["record"].replace("_", " "),
-            "all" if "*" in (r["applies_to"] or []) else r["applies_to"],
-            r["standard"],
-            r["citation"],
-        )
-        for r in rules
-    ]
-    if not rows:
-        return _section("rules", "Appendix: the rules", _empty("The rule catalogue is empty."))
-    headers = ("Rule", "Title", "Severity", "Blocking", "Checked on", "Applies to", "Standard", "Citation")
-    return _section("rules", "Appendix: the rules", _table(headers, rows))
-
-
-# -- writing -----------------------------------------------------------------------------------------------
-def _atomic_write(target: Path, text: str) -> None:
-    """Writes a temporary file in the target's folder, then renames it over the target."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
+    ``target`` (the index) and ``{stem}/`` (the pages) are symbolic links through ``current``, made once.
+    On any failure the new folder is removed and the previous report stays as it was.
+    """
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    store = parent / f".{stem}"
+    pages_link = parent / stem
+    # A real folder where the pages' link belongs is a copy of an earlier report when the store is beside it
+    # (shutil.copytree and `cp -rL` copy what links point at); anything else is not ours to replace.
+    if pages_link.exists() and not pages_link.is_symlink() and not store.is_dir():
+        raise FileExistsError(f"{pages_link} is not the report's link: move it away to write the report")
+    store.mkdir(exist_ok=True)
+    current = store / "current"
+    previous = os.readlink(current) if current.is_symlink() else None
+    build = Path(tempfile.mkdtemp(dir=store, prefix="tmp-"))
+    generation = store / f"{STORE_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    switched = False
     try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, target)
+        for relative, document in pages:
+            path = build / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_durably(path, document)
+        for folder in {build, *(p for p in build.rglob("*") if p.is_dir())}:
+            folder.chmod(0o755)
+            _fsync_dir(folder)
+        os.rename(build, generation)
+        _symlink(current, generation.name, aside=_moved(store))
+        switched = True
+        _fsync_dir(store)
+        _symlink(target, f"{store.name}/current/{target.name}")
+        _symlink(pages_link, f"{store.name}/current/{stem}", aside=_moved(store))
+        _fsync_dir(parent)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        if not switched:
+            shutil.rmtree(build, ignore_errors=True)
+            shutil.rmtree(generation, ignore_errors=True)
         raise
+    for old in store.glob(f"{STORE_PREFIX}*"):
+        if old.name not in (generation.name, previous):
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in store.glob("tmp-*"):
+        if datetime.now(UTC).timestamp() - stale.stat().st_mtime > STALE_BUILD_SECONDS:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.chmod(0o644)
+
+
+def _moved(store: Path) -> Path:
+    """Where a copied report found in place of a link goes: among the old sets, removed with them."""
+    return store / f"{STORE_PREFIX}moved-{secrets.token_hex(4)}"
+
+
+def _symlink(link: Path, points_to: str, *, aside: Path | None = None) -> None:
+    """Makes ``link`` point at ``points_to`` (relative to its folder) by one rename, unless it already does.
+
+    The rename replaces a file or a link. A real folder in the way (a copied report) is first moved to
+    ``aside``; without ``aside`` it is refused.
+    """
+    if link.is_symlink() and os.readlink(link) == points_to:
+        return
+    if link.is_dir() and not link.is_symlink():
+        if aside is None:
+            raise FileExistsError(
+                f"{link} is a folder, not the report's link: move it away to write the report"
+            )
+        os.rename(link, aside)
+    temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}.tmp")
+    os.symlink(points_to, temporary)
+    try:
+        os.replace(temporary, link)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Makes the folder's entries (a file or a rename into it) durable."""
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 if __name__ == "__main__":

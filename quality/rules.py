@@ -125,6 +125,19 @@ RULES: dict[str, Rule] = {
             "could not be read.",
         ),
         Rule(
+            "credits_range",
+            "info",
+            "Credits published as a range",
+            "EU Annex I: notional workload (ECTS)",
+            EU_RECOMMENDATION,
+            ("*",),
+            "The page gives the workload as a range or in tiers (more credits for more deliverables), not as "
+            "one size. The registry keeps both ends (credits_min, credits_max) and leaves credits_ects empty; "
+            "the size rules are not applied to a range.",
+            field="credits_ects",
+            value_column="credits_raw",
+        ),
+        Rule(
             "course_hours_band",
             "warning",
             "Study hours per credit outside the national band",

@@ -4,6 +4,11 @@ Scrapy's Twisted reactor cannot be restarted inside a process (scrapy#2941), so 
 command line call ``run_crawl``, which starts ``python -m scrapers.crawl`` as a subprocess. The landing
 directory receives ``{kind}.jsonl`` files, ``crawl_stats.json`` and, only if the crawl finished normally,
 ``_SUCCESS``.
+
+A crawl that stops because a write failed (a full disk: ``disk_full: <path>``) says so as its finish reason.
+The crawl's summary is written whole (``scrapers.durable``); when even that cannot be written, the subprocess
+prints the reason on a ``FAILURE_MARKER`` line and exits with ``WRITE_FAILED_EXIT``, and ``run_crawl`` reports
+that reason. A summary that is missing or unreadable is reported as such, never as a ``JSONDecodeError``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from scrapers.durable import WRITE_FAILED_STAT, atomic_write, is_disk_full
+
+FAILURE_MARKER = "microcred-crawl-failed: "
+WRITE_FAILED_EXIT = 3
 
 SPIDERS = {
     "ugent": "scrapers.spiders.ugent.UGentSpider",
@@ -91,17 +101,32 @@ def run_crawl(
         returncode, log = completed.returncode, completed.stderr
     except subprocess.TimeoutExpired as exc:
         returncode, log = -1, f"crawl timed out after {timeout} s\n{exc.stderr or ''}"
-    summary_file = landing_dir / "crawl_stats.json"
-    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    summary, problem = read_summary(landing_dir / "crawl_stats.json")
+    reported = [
+        line[len(FAILURE_MARKER) :] for line in str(log).splitlines() if line.startswith(FAILURE_MARKER)
+    ]
     return CrawlResult(
         source=source,
         landing_dir=landing_dir,
-        succeeded=returncode == 0 and (landing_dir / "_SUCCESS").exists(),
-        finish_reason=summary.get("finish_reason"),
+        succeeded=returncode == 0 and not problem and (landing_dir / "_SUCCESS").exists(),
+        finish_reason=(reported[-1] if reported else None) or summary.get("finish_reason") or problem,
         stats=summary.get("stats", {}),
         returncode=returncode,
         log_tail="\n".join(str(log).splitlines()[-40:]),
     )
+
+
+def read_summary(path: Path) -> tuple[dict[str, Any], str | None]:
+    """The crawl's summary, or ``({}, what is wrong with it)``."""
+    try:
+        summary = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}, f"crawl_stats_missing: {path}"
+    except (OSError, ValueError) as exc:
+        return {}, f"crawl_stats_unreadable: {path} ({type(exc).__name__})"
+    if not isinstance(summary, dict):
+        return {}, f"crawl_stats_unreadable: {path} (not an object)"
+    return summary, None
 
 
 def crawler_settings(landing_dir: Path, run_id: str, cache_dir: Path, snapshot_url: str | None):
@@ -142,13 +167,27 @@ def main(argv: list[str] | None = None) -> int:
     stats = {
         k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()
     }
-    reason = stats.get("finish_reason")
-    args.landing.mkdir(parents=True, exist_ok=True)
+    # A write that failed stopped the crawl; it is the reason even if Scrapy was already closing.
+    reason = stats.get(WRITE_FAILED_STAT) or stats.get("finish_reason")
     summary = {"run_id": args.run_id, "source": args.source, "finish_reason": reason, "stats": stats}
-    (args.landing / "crawl_stats.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
-    if reason == "finished":
-        (args.landing / "_SUCCESS").write_text(args.run_id + "\n")
-        return 0
+    written = args.landing / "crawl_stats.json"
+    try:
+        args.landing.mkdir(parents=True, exist_ok=True)
+        atomic_write(written, json.dumps(summary, indent=2, sort_keys=True).encode())
+        if reason == "finished":
+            written = args.landing / "_SUCCESS"
+            atomic_write(written, (args.run_id + "\n").encode())
+            return 0
+    except OSError as exc:
+        failure = f"disk_full: {written}" if is_disk_full(exc) else f"write_failed: {exc.strerror}: {written}"
+        # The summary may be missing or the old one: the reason goes to the parent on stderr.
+        print(
+            FAILURE_MARKER + (reason if reason and reason.startswith("disk_full") else failure),
+            file=sys.stderr,
+        )
+        return WRITE_FAILED_EXIT
+    if reason and reason != "finished" and stats.get(WRITE_FAILED_STAT):
+        print(FAILURE_MARKER + reason, file=sys.stderr)
     return 1
 
 

@@ -8,29 +8,54 @@ server answers 304 for that page the next night, the same body and the same inpu
 output, so the spider replays it, with tonight's fetch time, instead of parsing again. Any change to the body,
 the inputs or the spider's code is a miss, and the page is parsed as usual.
 
-The memo lives beside the HTTP cache (``{HTTPCACHE_DIR}/{spider}.parse-memo.pickle``). It keeps only the
-entries used in the last crawl, so pages that are gone drop out, and it is replaced atomically. A memo that
-cannot be read is ignored (every page is parsed).
+The memo lives beside the HTTP cache (``{HTTPCACHE_DIR}/{spider}.parse-memo.jsonl``). The data folder may be
+shared storage, so nothing read from it may run code: the memo is JSON lines (items as the plain fields of
+their dataclasses, rebuilt only as the item classes of ``scrapers.items``), never pickle. Its first line
+carries the SHA-256 and the count of the lines after it; a memo whose checksum does not match (truncated,
+garbled) is recorded (``microcred/parse_memo/damaged`` and a warning naming the file) and ignored, so every
+page is parsed. A memo of the pickle era (``*.parse-memo.pickle``) is never unpickled: it is recorded
+(``microcred/parse_memo/legacy_pickle_removed``) and removed. The memo keeps only the entries used in the
+last crawl, so pages that are gone drop out, and it is written whole and renamed into place.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
-import os
-import pickle
 from pathlib import Path
 from typing import Any
+
+from scrapers.durable import atomic_write
+from scrapers.items import CourseUnitItem, HarvestIssue, ProgrammeCourseItem, ProgrammeItem
 
 logger = logging.getLogger(__name__)
 
 PARSE_INPUT = "parse_input"  # request meta key: digest of the meta the spider gave the request
+FORMAT = "microcred-parse-memo/1"
+MEMO_SUFFIX = ".parse-memo.jsonl"
+LEGACY_SUFFIX = ".parse-memo.pickle"
+
+# The only classes a memo line may be turned into (by name): nothing in the file chooses code to run.
+ITEM_CLASSES: dict[str, type] = {
+    cls.__name__: cls for cls in (ProgrammeItem, ProgrammeCourseItem, CourseUnitItem, HarvestIssue)
+}
+
+
+def _canonical(value: Any) -> Any:
+    """``json.dumps``'s fallback for the digest: anything not JSON is named by its type and repr (a value
+    whose repr changes from run to run only costs a parse)."""
+    return {"__type__": type(value).__qualname__, "repr": repr(value)}
 
 
 def input_digest(meta: dict[str, Any]) -> str:
-    """A digest of the meta a spider gives a request: what its parse depends on besides the body."""
-    return hashlib.sha256(pickle.dumps(sorted(meta.items(), key=lambda kv: kv[0]), protocol=5)).hexdigest()
+    """A digest of the meta a spider gives a request: what its parse depends on besides the body.
+
+    A canonical JSON dump (keys sorted at every level), so it is the same in every process and needs no pickle.
+    """
+    text = json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,16 +66,84 @@ class FollowUp:
     meta: dict[str, Any]
 
 
+def encode_outputs(outputs: list[Any]) -> list[dict[str, Any]]:
+    """The outputs of one parse as JSON-ready dicts; ``ValueError`` for an output that has no JSON form."""
+    encoded = []
+    for output in outputs:
+        if isinstance(output, FollowUp):
+            encoded.append({"follow": output.url, "meta": output.meta})
+        elif type(output).__name__ in ITEM_CLASSES and dataclasses.is_dataclass(output):
+            encoded.append({"item": type(output).__name__, "fields": dataclasses.asdict(output)})
+        else:
+            raise ValueError(f"no JSON form for {type(output).__name__}")
+    return encoded
+
+
+def decode_outputs(encoded: list[Any]) -> list[Any]:
+    """The outputs back from their JSON form; ``ValueError`` (or ``TypeError``) for anything else."""
+    outputs: list[Any] = []
+    for entry in encoded:
+        if not isinstance(entry, dict):
+            raise ValueError("memo output is not an object")
+        if "follow" in entry:
+            if not isinstance(entry["follow"], str) or not isinstance(entry.get("meta"), dict):
+                raise ValueError("malformed follow-up")
+            outputs.append(FollowUp(entry["follow"], entry["meta"]))
+        else:
+            cls = ITEM_CLASSES[entry.get("item")] if entry.get("item") in ITEM_CLASSES else None
+            if cls is None or not isinstance(entry.get("fields"), dict):
+                raise ValueError(f"unknown memo item {entry.get('item')!r}")
+            outputs.append(cls(**entry["fields"]))
+    return outputs
+
+
 class ParseMemo:
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, stats=None):
         self.path = path
-        self._previous: dict[tuple, bytes] = {}
-        self._kept: dict[tuple, bytes] = {}
-        if path is not None and path.exists():
-            try:
-                self._previous = pickle.loads(path.read_bytes())
-            except Exception:  # noqa: BLE001 - a damaged memo only costs a full parse
-                logger.warning("parse memo %s unreadable; every page will be parsed", path)
+        self.stats = stats
+        self._previous: dict[tuple, list[Any]] = {}
+        self._kept: dict[tuple, list[Any]] = {}
+        if path is None:
+            return
+        self._forget_legacy(path)
+        if path.exists():
+            self._previous = self._load(path)
+
+    def _count(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
+
+    def _forget_legacy(self, path: Path) -> None:
+        """Removes the pickle-era memo beside ``path`` without reading it (unpickling runs code)."""
+        legacy = path.with_name(path.name.removesuffix(MEMO_SUFFIX) + LEGACY_SUFFIX)
+        if legacy.exists() or legacy.is_symlink():
+            logger.warning("parse memo %s is a pickle: not read, removed", legacy)
+            self._count("microcred/parse_memo/legacy_pickle_removed")
+            legacy.unlink(missing_ok=True)
+
+    def _load(self, path: Path) -> dict[tuple, list[Any]]:
+        """The entries of the memo at ``path``, or ``{}`` (recorded) when it is damaged in any way."""
+        try:
+            raw = path.read_bytes()
+            header_line, _, rest = raw.partition(b"\n")
+            header = json.loads(header_line)
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                raise ValueError(f"not a {FORMAT} file")
+            if hashlib.sha256(rest).hexdigest() != header.get("sha256"):
+                raise ValueError("checksum mismatch (truncated or altered)")
+            lines = rest.splitlines()
+            if len(lines) != header.get("entries"):
+                raise ValueError(f"{len(lines)} entries, header says {header.get('entries')}")
+            entries = {}
+            for line in lines:
+                entry = json.loads(line)
+                entries[tuple(entry["key"])] = entry["outputs"]
+            return entries
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            # A damaged memo only costs a full parse; what was wrong is said, with the file.
+            logger.warning("parse memo %s damaged (%s); ignored, every page will be parsed", path, exc)
+            self._count("microcred/parse_memo/damaged")
+            return {}
 
     @staticmethod
     def key(url: str, body: bytes, parse_input: str | None, version: str) -> tuple:
@@ -58,25 +151,48 @@ class ParseMemo:
 
     def get(self, key: tuple) -> list[Any] | None:
         """The outputs stored for ``key`` (items and ``FollowUp``s), or ``None``."""
-        blob = self._previous.get(key) or self._kept.get(key)
-        if blob is None:
+        encoded = self._kept.get(key)
+        if encoded is None:
+            encoded = self._previous.get(key)
+        if encoded is None:
             return None
-        self._kept[key] = blob
-        return pickle.loads(blob)
+        try:
+            outputs = decode_outputs(encoded)
+        except (ValueError, TypeError) as exc:  # checksummed, so only a memo written by other code
+            logger.warning("parse memo entry for %s unusable (%s); parsed instead", key[0], exc)
+            return None
+        self._kept[key] = encoded
+        return outputs
 
     def put(self, key: tuple, outputs: list[Any]) -> None:
+        """Keeps the outputs for ``key`` if their JSON form gives them back exactly (else the page is simply
+        parsed next time: a tuple in a meta, say, would come back as a list)."""
         try:
-            self._kept[key] = pickle.dumps(outputs, protocol=5)
-        except Exception:  # noqa: BLE001 - an output that cannot be stored is simply parsed next time
-            logger.debug("parse memo: outputs of %s not stored", key[0])
+            encoded = json.loads(json.dumps(encode_outputs(outputs), ensure_ascii=False))
+            if decode_outputs(encoded) != outputs:
+                raise ValueError("outputs do not survive JSON")
+        except (ValueError, TypeError) as exc:
+            logger.debug("parse memo: outputs of %s not stored (%s)", key[0], exc)
+            self._count("microcred/parse_memo/not_storable")
+            return
+        self._kept[key] = encoded
 
     def __len__(self) -> int:
         return len(self._kept)
 
     def save(self) -> None:
+        """Writes the entries used in this crawl, whole (a full disk leaves the previous memo, recorded)."""
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + ".partial")
-        partial.write_bytes(pickle.dumps(self._kept, protocol=5))
-        os.replace(partial, self.path)
+        lines = b"".join(
+            json.dumps({"key": list(key), "outputs": outputs}, ensure_ascii=False, sort_keys=True).encode()
+            + b"\n"
+            for key, outputs in self._kept.items()
+        )
+        header = {"format": FORMAT, "entries": len(self._kept), "sha256": hashlib.sha256(lines).hexdigest()}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps(header).encode() + b"\n" + lines)
+        except OSError as exc:
+            logger.warning("parse memo %s not saved (%s); the previous one stays", self.path, exc)
+            self._count("microcred/parse_memo/not_saved")

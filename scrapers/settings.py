@@ -41,10 +41,11 @@ REDIRECT_MAX_TIMES = 5
 DUPEFILTER_CLASS = "scrapers.dupefilter.RedirectLoopDupeFilter"
 
 # Conditional requests: every stored page is revalidated with If-None-Match/If-Modified-Since (see httpcache.py),
-# so a night with nothing changed is answered with 304s.
+# so a night with nothing changed is answered with 304s. The storage checks every entry (body SHA-256) before a
+# 304 reuses it, writes entries whole, and reads no pickle.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapers.httpcache.RevalidatingPolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "scrapers.httpcache.VerifiedCacheStorage"
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
 

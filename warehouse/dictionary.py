@@ -83,16 +83,25 @@ COLUMNS: dict[str, str] = {
     "change": "added, changed or withdrawn.",
     "changed_fields": "For a change: the fields whose value differs from the previous version.",
     "code": "The institution's own course code (UGent [A-Z]\\d{6}, UAntwerp \\d{4}[A-Z]{6}, RUG Ocasys code).",
-    "contact_hours_raw": "Contact hours as written on the course sheet (not normalised).",
+    "contact_hours": "Contact hours (lectures, exercises, seminars...), a part of the study hours: as labelled, or "
+    "the sum of the teaching activities' hours the text gives.",
+    "contact_hours_raw": "The text contact_hours was read from, as written (a contact-hours field, or the "
+    "study-hours text when that names contact time).",
+    "contact_hours_reason": "Why contact_hours is null: absent (no contact hours published), unparseable, ...",
     "course_code": "The course unit's code, as in course_unit.code.",
     "course_key": "Course unit key: '{institution}:{code}:{academic year}'.",
     "course_name": "The course unit's name as printed in the programme's table.",
     "course_unit_count": "Number of course units listed in the programme's table.",
     "course_units": "Number of course units.",
-    "credits_ects": "Credits in ECTS (EC in the Netherlands), a number; null when not published or not "
-    "readable (see the reason column).",
+    "credits_ects": "Credits in ECTS (EC in the Netherlands), a number; null when not published, not "
+    "readable, or published as a range (reason 'range': see credits_min and credits_max).",
+    "credits_min": "Smallest credits the page offers: the low end of a range or tiers ('2-5 ECTS' gives 2), "
+    "equal to credits_ects for a single size; null when no credits could be read.",
+    "credits_max": "Largest credits the page offers: the high end of a range or tiers, base + add-on for "
+    "'4 ECTS (+2 with a paper)' (6); equal to credits_ects for a single size.",
     "credits_raw": "Credits exactly as written on the page.",
-    "credits_reason": "Why credits_ects is null: absent, unparseable, ... (null when it has a value).",
+    "credits_reason": "Why credits_ects is null: absent, unparseable, range, hours_not_credits, "
+    "negative_sentinel (null when it has a value).",
     "delivery_mode": "How it is taught: on_site, online, hybrid, blended or distance.",
     "delivery_mode_raw": "Delivery mode as written on the page.",
     "delivery_mode_reason": "Why delivery_mode is null.",
@@ -101,7 +110,14 @@ COLUMNS: dict[str, str] = {
     "eqf_level": "European Qualifications Framework level, 1-8.",
     "faculty": "Faculty or school that offers it.",
     "fee_covers": "What the fee covers, as published (e.g. the whole programme, per course unit).",
-    "fee_eur": "Participation fee in EUR.",
+    "fee_eur": "Participation fee in EUR: as published, or derived from a formula (see fee_eur_derived); null "
+    "for tiers (see fee_tiers).",
+    "fee_eur_derived": "True when fee_eur was computed as fee_fixed_eur + fee_per_credit_eur x credits_ects "
+    "rather than published; false when published; null when there is no fee.",
+    "fee_fixed_eur": "A fee formula's fixed part in EUR ('EUR 250 plus EUR 40 per credit' gives 250).",
+    "fee_per_credit_eur": "A fee formula's amount per credit in EUR ('EUR 250 plus EUR 40 per credit' gives 40).",
+    "fee_tiers": "Fees that differ by kind of participant, registration date or sector: each amount in EUR "
+    "with its label as written ('PhD students', 'Early bird'), in the order published.",
     "fee_raw": "Fee as written on the page.",
     "fee_reason": "Why fee_eur is null.",
     "fetched_at": "When the page was fetched (UTC).",
@@ -131,7 +147,9 @@ COLUMNS: dict[str, str] = {
     "run_id": "The refresh run (UTC timestamp and a random suffix; run ids sort in time order).",
     "semester": "When it is taught: S1, S2, YEAR, SUMMER or WINTER.",
     "semester_raw": "Semester as written on the page.",
-    "semester_reason": "Why semester is null.",
+    "semester_reason": "Why semester is null (not_offered: a UGent study-guide code in parentheses).",
+    "semester_offering": "UGent study guide: the letter before the semester code (A1, B2) that marks one of "
+    "several offerings of the same course; null otherwise.",
     "severity": "error, warning or info.",
     "source_code": "The institution's own code for the programme, when it has one.",
     "source_url": "The public page the row was extracted from.",

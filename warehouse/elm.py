@@ -1,9 +1,10 @@
-"""The Europass Learning Model (ELM v3) shape the registry's JSON-LD export claims, and a check of it.
+"""The Europass Learning Model (ELM v3) vocabulary the registry's exports use, and a fast structural check.
 
-Why a hand-written check and not SHACL: the published LOQ application profile is SHACL over RDF, which needs
-an RDF toolchain and the profile's remote JSON-LD context; neither is available offline in this project. This
-module checks the *JSON shape* we emit against the rules of that profile we rely on, strictly enough to catch
-a mapping mistake before a file is published (the exporter refuses to publish a dataset with any problem).
+The authoritative checks are the EU's own artefacts, run by the export: pySHACL with the LOQ shapes over the
+expanded JSON-LD (``warehouse.elm_rdf``) and the LOQ XML schema (``warehouse.elm_xml``). The structural check
+here reads the JSON as JSON and still earns its place for what SHACL cannot see: ids that are stable in form
+(never a run id or a time), no null or empty values, dates in order, references to the dataset's own
+organisation, and the exact context list; it also names the JSON path of a problem.
 
 Sources (read, not copied), all in github.com/european-commission-empl/European-Learning-Model:
 
@@ -20,12 +21,12 @@ Sources (read, not copied), all in github.com/european-commission-empl/European-
   ``learning-assessment/e92d221e4d`` and Online ``920fbb3cbe``, language ``.../language/ENG``, learning
   opportunity type "Short learning programme" ``learning-opportunity/74a4a268e8``, country ``.../country/BEL``.
 
-Not confirmed (see also the export README): the mode concepts Presential ``9191af2ed9`` and Hybrid
-``c_3a90b26d`` come from third-party code lists of the EU vocabulary, not from the EC's examples; the EU
-language-authority codes other than the 24 official EU languages are derived from ISO 639-2/T; the LOQ
-profile requires ``defaultLanguage`` but the published edc-ap JSON-LD context does not define that term, so
-documents carry it in an extra inline context entry; the Amount value is ``value`` (elm:value in the context,
-rdf:value in the SHACL). Deliberately not required here: the LearningAchievementSpecification shape of
+Confirmed against the EU's LOQ XML schema code lists (``elm_reference/xsd/loq/cv``, tested): every mode
+concept (Presential ``9191af2ed9`` is there; "Hybrid" ``c_3a90b26d`` is not, so hybrid is not mapped), every
+language, country, currency, EQF and credit framework concept we send. The LOQ profile requires
+``defaultLanguage`` but the edc-ap context does not define that term, so documents carry it in an extra
+inline context entry; the Amount value is ``rdf:value`` (the SHACL's path; the context's ``value`` term is
+elm:value, which the closed AmountShape refuses). Deliberately not required here: the LearningAchievementSpecification shape of
 LOQ v1.1.0 lists ``thematicArea`` (ISCED-F), ``language`` and ``learningOutcome`` as required but is
 ``sh:deactivated``; the registry has no ISCED-F code, and sends language and outcomes only when it has them.
 """
@@ -38,11 +39,16 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+# As the official ELM v3 examples list them: the W3C credentials context first (it aliases "id"/"type" to
+# "@id"/"@type", which the edc-ap context does not), then the ELM context.
+CREDENTIALS_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 ELM_NS = "http://data.europa.eu/snb/model/elm/"
-# The LOQ profile requires elm:defaultLanguage; the edc-ap context has no term for it (unconfirmed gap).
+# The LOQ profile requires elm:defaultLanguage; the edc-ap context has no term for it.
 EXTRA_CONTEXT = {"defaultLanguage": {"@id": ELM_NS + "defaultLanguage", "@type": "@id"}}
-CONTEXT: list[Any] = [EDC_CONTEXT, EXTRA_CONTEXT]
+CONTEXT: list[Any] = [CREDENTIALS_CONTEXT, EDC_CONTEXT, EXTRA_CONTEXT]
+# The Amount's number: rdf:value as an xsd:decimal (the LOQ AmountShape's path and datatype).
+AMOUNT_VALUE = "rdf:value"
 
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language"
 COUNTRY_AUTHORITY = "http://publications.europa.eu/resource/authority/country"
@@ -59,17 +65,16 @@ SHORT_LEARNING_PROGRAMME = "http://data.europa.eu/snb/learning-opportunity/74a4a
 MODE_VOCABULARY: dict[str, str] = {
     "http://data.europa.eu/snb/learning-assessment/9191af2ed9": "Presential",
     "http://data.europa.eu/snb/learning-assessment/920fbb3cbe": "Online",
-    "http://data.europa.eu/snb/learning-assessment/c_3a90b26d": "Hybrid",
     "http://data.europa.eu/snb/learning-assessment/e92d221e4d": "Blended",
     "http://data.europa.eu/snb/learning-assessment/729f3bed4b": "Workbased",
     "http://data.europa.eu/snb/learning-assessment/7813801c77": "Project based",
     "http://data.europa.eu/snb/learning-assessment/ed4c557045": "Research-Lab based",
 }
-# The registry's delivery_mode -> mode concept. "distance" has no concept in the vocabulary: no mode is sent.
+# The registry's delivery_mode -> mode concept. "distance" and "hybrid" have no concept in the EU vocabulary
+# (cv/europass-modes.xsd): no mode is sent for them.
 DELIVERY_MODE_CONCEPT: dict[str, str] = {
     "on_site": "http://data.europa.eu/snb/learning-assessment/9191af2ed9",
     "online": "http://data.europa.eu/snb/learning-assessment/920fbb3cbe",
-    "hybrid": "http://data.europa.eu/snb/learning-assessment/c_3a90b26d",
     "blended": "http://data.europa.eu/snb/learning-assessment/e92d221e4d",
 }
 
@@ -166,7 +171,7 @@ LITERALS = frozenset(
 )  # fmt: skip
 SINGLE = frozenset(
     {"learningAchievementSpecification", "defaultLanguage", "temporal", "volumeOfLearning", "point", "framework",
-     "unit", "value", "contentURL", "countryCode", "entryRequirement", "learningSetting", "amount", "duration",
+     "unit", "value", AMOUNT_VALUE, "contentURL", "countryCode", "entryRequirement", "learningSetting", "amount", "duration",
      "learningSchedule", "learningOutcomeSummary", "maximumDuration", "startDate", "endDate", "inScheme"}
 )  # fmt: skip
 
@@ -191,7 +196,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         "WebResource": "title language contentURL",
         "CreditPoint": "framework point",
         "PriceDetail": "identifier amount prefLabel description additionalNote",
-        "Amount": "unit value",
+        "Amount": "unit rdf:value",
         "Note": "noteLiteral subject noteFormat",
         "LearningOutcome": "identifier title dcType additionalNote reusabilityLevel relatedSkill relatedESCOSkill",
         "PeriodOfTime": "prefLabel startDate endDate",
@@ -210,7 +215,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Address": ("countryCode",),
     "WebResource": ("contentURL",),
     "CreditPoint": ("framework", "point"),
-    "Amount": ("unit", "value"),
+    "Amount": ("unit", AMOUNT_VALUE),
     "Note": ("noteLiteral",),
     "LearningOutcome": ("title",),
     "Identifier": ("notation",),
@@ -270,6 +275,8 @@ def validate_learning_opportunities(doc: Any) -> list[str]:
     contexts = context if isinstance(context, list) else [context]
     if EDC_CONTEXT not in contexts:
         problems.append(f"@context does not name the ELM context {EDC_CONTEXT}")
+    elif context != CONTEXT:
+        problems.append(f"@context is not the ELM v3 context list {CONTEXT}")
     graph = doc.get("@graph")
     if not isinstance(graph, list):
         return problems + ["@graph is missing or not a list"]
@@ -350,6 +357,8 @@ def _property(
     if prop in SINGLE and isinstance(value, list):
         problems.append(f"{label}: {prop} takes one value, not a list")
         return
+    if prop == AMOUNT_VALUE:
+        return  # a JSON-LD value object, checked in _semantics
     if prop in LANGUAGE_MAPS:
         if not isinstance(value, dict) or not value:
             problems.append(f"{label}: {prop} must be a language map {{tag: text}}")
@@ -427,10 +436,11 @@ def _semantics(node: dict, kind: str, label: str, problems: list[str]) -> None:
     if kind == "WebResource" and isinstance(node.get("contentURL"), str):
         if not _HTTP_URL.match(node["contentURL"]):
             problems.append(f"{label}: contentURL {node['contentURL']!r} is not an http(s) URL")
-    if kind == "Amount":
-        value = node.get("value")
-        if isinstance(value, str) and not _DECIMAL.match(value):
-            problems.append(f"{label}: amount value {value!r} is not a non-negative decimal")
+    if kind == "Amount" and AMOUNT_VALUE in node:
+        value = node[AMOUNT_VALUE]
+        number = value.get("@value") if isinstance(value, dict) else None
+        if not isinstance(number, str) or not _DECIMAL.match(number) or value.get("@type") != "xsd:decimal":
+            problems.append(f"{label}: amount value {value!r} is not a non-negative xsd:decimal")
         if "unit" in node and any(
             not (c or "").startswith(CURRENCY_AUTHORITY + "/") for c in _ids(node["unit"])
         ):

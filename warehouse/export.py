@@ -1,4 +1,4 @@
-"""``microcred export``: the published registry as CSV, Parquet and Europass ELM JSON-LD, with a manifest.
+"""``microcred export``: the published registry as CSV, Parquet, ELM JSON-LD and LOQ XML, with a manifest.
 
 Why this shape:
 
@@ -8,8 +8,10 @@ Why this shape:
 - Everything is written into a hidden sibling directory and swapped into place only when complete and checked
   (``renameat2(RENAME_EXCHANGE)`` on Linux; two renames elsewhere). A reader sees the previous export or the
   new one, never a mix, and a failed export leaves the previous one untouched and no temporary directory.
-- The ELM JSON-LD is checked by :func:`warehouse.elm.validate_learning_opportunities`; any problem fails the
-  export before anything is moved into place.
+- Before anything is moved into place, every ELM JSON-LD dataset is checked twice, by the structural check
+  (:func:`warehouse.elm.validate_learning_opportunities`) and by pySHACL with the EU's LOQ and MDR shapes over
+  the graph it expands to offline (:mod:`warehouse.elm_rdf`), and every LOQ XML document against the EU's
+  ``loq.xsd`` (:mod:`warehouse.elm_xml`). Any problem fails the export and names the node; the previous export stays.
 
 Layout of ``<data_dir>/exports`` (or ``--out``)::
 
@@ -17,12 +19,14 @@ Layout of ``<data_dir>/exports`` (or ``--out``)::
     csv/{table}.csv                  UTF-8, header, RFC 4180 quoting (see CSV_ENCODING)
     parquet/{table}.parquet          native types: lists stay lists, DECIMAL, DATE, TIMESTAMPTZ (UTC)
     elm/{institution_id}.jsonld      ELM LearningOpportunity records of the institution's current year
+    loq/{institution_id}.xml         the same learning opportunities as an LOQ XML document (loq.xsd 3.1.0)
 
 CSV encoding (also written into the manifest): NULL is an empty unquoted field and an empty string is ``""``;
 lists (``VARCHAR[]``) are JSON array text (``["en","nl"]``; an empty list is ``[]``); timestamps with time
 zone are ISO 8601 in UTC with microseconds (``2026-11-23T09:34:03.000000Z``); dates ``YYYY-MM-DD``; booleans
-``true``/``false``; decimals and doubles as DuckDB prints them (doubles in their shortest exact form).
-:func:`read_csv` reads a file back to the warehouse types.
+``true``/``false``; decimals and doubles as DuckDB prints them (doubles in their shortest exact form); a text
+cell starting with ``= + - @``, tab, CR or ``'`` gets one leading ``'`` (OWASP CSV injection: a spreadsheet
+shows it as text). :func:`read_csv` reads a file back to the warehouse types, dropping that quote.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ import duckdb
 import polars as pl
 
 from pipelines.normalise._language_names import english_name
-from warehouse import elm
+from warehouse import elm, elm_rdf, elm_xml
 from warehouse.files import fsync_dir, fsync_file
 from warehouse.publish import warehouse_path
 
@@ -76,7 +80,12 @@ CSV_ENCODING = {
     "date": "YYYY-MM-DD",
     "boolean": "true / false",
     "quoting": "RFC 4180: fields with a comma, quote or line break are quoted; quotes are doubled",
+    "formula_neutralisation": "a text cell starting with = + - @ tab, carriage return or ' gets one leading ' "
+    "(OWASP CSV injection: a spreadsheet shows the text and never runs it); reading back drops that one '",
 }
+# Text cells a spreadsheet would read as a formula (OWASP "CSV Injection"), plus the quote itself, so that
+# every text cell starting with a quote carries the prefix and reading back can drop it unambiguously.
+_CSV_FORMULA_START = r"^[=+\-@\t\r']"
 _TSTZ = "TIMESTAMP WITH TIME ZONE"
 _CSV_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -103,6 +112,10 @@ class ExportResult:
     files: list[ExportedFile] = field(default_factory=list)
     datasets: dict[str, int] = field(default_factory=dict)  # institution -> learning opportunities
     skipped: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # institution -> rows left out
+    xml_datasets: dict[str, int] = field(
+        default_factory=dict
+    )  # institution -> LOQ XML learning opportunities
+    xml_skipped: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     published_runs: dict[str, str | None] = field(default_factory=dict)
 
     def file(self, path: str) -> ExportedFile:
@@ -236,7 +249,7 @@ def _price(row: dict[str, Any], lo_id: str, tag: str) -> dict[str, Any] | None:
                 "id": f"{lo_id}/price/amount",
                 "type": "Amount",
                 "unit": elm.currency_concept("EUR"),
-                "value": str(Decimal(fee)),
+                elm.AMOUNT_VALUE: {"@value": str(Decimal(fee)), "@type": "xsd:decimal"},
             },
             "description": {tag: covers} if covers and covers.strip() else None,
         }
@@ -254,6 +267,8 @@ def skip_reason(row: dict[str, Any]) -> str | None:
     """Why a row cannot be an ELM learning opportunity (a property ELM requires is unknown), or None."""
     if not row.get("title") or not str(row["title"]).strip():
         return "no title (ELM requires one)"
+    if not row.get("url") or not str(row["url"]).strip():
+        return "no page URL (ELM requires a homepage)"
     if _default_language(row) is None:
         return "no page or instruction language for ELM defaultLanguage"
     return None
@@ -342,10 +357,13 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]
 
 def _csv_expression(name: str, type_: str) -> str:
     column = '"' + name.replace('"', '""') + '"'
-    if type_.endswith("[]"):
+    if type_.endswith("[]") or type_.startswith("STRUCT("):
         return f"CAST(to_json({column}) AS VARCHAR) AS {column}"
     if type_ == _TSTZ:
         return f"strftime(timezone('UTC', {column}), '{_CSV_TIMESTAMP}') AS {column}"
+    if type_ == "VARCHAR":
+        start = _CSV_FORMULA_START.replace("'", "''")
+        return f"CASE WHEN regexp_matches({column}, '{start}') THEN concat('''', {column}) ELSE {column} END AS {column}"
     return column
 
 
@@ -378,6 +396,10 @@ def _polars_type(type_: str) -> pl.DataType:
         return pl.Decimal(int(decimal[1]), int(decimal[2]))
     if type_.endswith("[]"):
         return pl.List(_polars_type(type_[:-2]))
+    if type_.startswith("STRUCT(") and type_.endswith(")"):
+        return pl.Struct(
+            [pl.Field(name, _polars_type(member)) for name, member in _struct_members(type_[7:-1])]
+        )
     simple = {
         "VARCHAR": pl.String(), "INTEGER": pl.Int32(), "BIGINT": pl.Int64(), "SMALLINT": pl.Int16(),
         "DOUBLE": pl.Float64(), "FLOAT": pl.Float32(), "BOOLEAN": pl.Boolean(), "DATE": pl.Date(),
@@ -388,10 +410,22 @@ def _polars_type(type_: str) -> pl.DataType:
     return simple[type_]
 
 
+def _struct_members(body: str) -> list[tuple[str, str]]:
+    """``label VARCHAR, amount_eur DECIMAL(12, 2)`` -> its members, split on the commas outside brackets."""
+    members, depth, start = [], 0, 0
+    for i, char in enumerate(body + ","):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            name, _, member = body[start:i].strip().partition(" ")
+            members.append((name.strip('"'), member.strip()))
+            start = i + 1
+    return members
+
+
 def _decode(name: str, type_: str) -> pl.Expr:
     column = pl.col(name)
     target = _polars_type(type_)
-    if type_.endswith("[]"):
+    if type_.endswith("[]") or type_.startswith("STRUCT("):
         return column.str.json_decode(target)
     if type_ == "BOOLEAN":
         return column.replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
@@ -399,6 +433,8 @@ def _decode(name: str, type_: str) -> pl.Expr:
         return column.str.to_date("%Y-%m-%d")
     if type_ == _TSTZ:
         return column.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC")
+    if type_ == "VARCHAR":
+        return column.str.strip_prefix("'")  # the formula neutralisation's prefix: every ' start has one
     return column.cast(target)
 
 
@@ -423,19 +459,30 @@ def _elm_datasets(
         mine = rows.filter(pl.col("institution_id") == key).to_dicts()
         doc, skipped = dataset(institution, mine, base_iri)
         problems += [f"elm/{key}.jsonld: {p}" for p in elm.validate_learning_opportunities(doc)]
+        problems += [f"elm/{key}.jsonld: SHACL {p}" for p in elm_rdf.shacl_violations(doc)]
         (root / "elm" / f"{key}.jsonld").write_text(dump_json(doc), encoding="utf-8")
+        xml, xml_skipped = elm_xml.document(institution, mine, base_iri)
+        problems += [f"loq/{key}.xml: {p}" for p in elm_xml.schema_problems(xml)]
+        (root / "loq" / f"{key}.xml").write_bytes(xml)
         result.datasets[key] = len(doc["@graph"]) - 1
         result.skipped[key] = skipped
+        result.xml_datasets[key] = len(mine) - len(xml_skipped)
+        result.xml_skipped[key] = xml_skipped
         summary[key] = {
             "file": f"elm/{key}.jsonld",
             "learning_opportunities": len(doc["@graph"]) - 1,
             "covers_rows": len(mine),
             "skipped": skipped,
+            "xml_file": f"loq/{key}.xml",
+            "xml_learning_opportunities": len(mine) - len(xml_skipped),
+            "xml_skipped": xml_skipped,
         }
     if problems:
         shown = "\n  ".join(problems[:30])
         more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
-        raise ExportError(f"the ELM export is not valid ({len(problems)} problems):\n  {shown}{more}")
+        raise ExportError(
+            f"the ELM export is not valid ({len(problems)} problems; nothing was replaced):\n  {shown}{more}"
+        )
     return summary
 
 
@@ -448,7 +495,7 @@ def _sha256(path: Path) -> str:
 
 
 def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result: ExportResult) -> dict:
-    for sub in ("csv", "parquet", "elm"):
+    for sub in ("csv", "parquet", "elm", "loq"):
         (root / sub).mkdir()
     tables: dict[str, dict[str, Any]] = {}
     for table in TABLES:
@@ -462,6 +509,7 @@ def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result
         for kind, ext in (("csv", "csv"), ("parquet", "parquet"))
     }
     row_counts |= {s["file"]: s["learning_opportunities"] for s in elm_summary.values()}
+    row_counts |= {s["xml_file"]: s["xml_learning_opportunities"] for s in elm_summary.values()}
     for relative in sorted(row_counts):
         path = root / relative
         result.files.append(ExportedFile(relative, row_counts[relative], path.stat().st_size, _sha256(path)))
@@ -477,6 +525,10 @@ def _write_all(con: duckdb.DuckDBPyConnection, root: Path, base_iri: str, result
             "context": elm.CONTEXT,
             "scope": ELM_SCOPE,
             "base_iri": base_iri,
+            "validated_with": [
+                "pySHACL: LOQ-constraints.ttl and LOQ-constraints-mdr.ttl (ELM v1.1.0), data graph alone",
+                "lxml XMLSchema: loq.xsd 3.1.0 with its code lists",
+            ],
             "datasets": elm_summary,
         },
     }
@@ -569,8 +621,13 @@ def run(
     print("Files (rows, bytes):", file=out)
     for f in result.files:
         print(f"  {f.path:<34} {f.rows:>6} {f.bytes:>10}", file=out)
-    print("ELM datasets (learning opportunities, rows left out):", file=out)
+    print("ELM datasets (learning opportunities, rows left out: JSON-LD, then LOQ XML):", file=out)
     for institution, count in result.datasets.items():
-        print(f"  {institution:<12} {count:>5} {len(result.skipped.get(institution, [])):>5}", file=out)
+        print(
+            f"  {institution:<12} {count:>5} {len(result.skipped.get(institution, [])):>5}"
+            f" {result.xml_datasets.get(institution, 0):>5} {len(result.xml_skipped.get(institution, [])):>5}",
+            file=out,
+        )
+    print("Validated: pySHACL (LOQ + MDR shapes) on every JSON-LD dataset, loq.xsd on every XML", file=out)
     print(f"Manifest: {result.out_dir / 'manifest.json'}", file=out)
     return 0

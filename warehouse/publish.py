@@ -3,11 +3,15 @@
 Readers never see a half-written warehouse: everything is written to ``data/build/registry-{run}.duckdb``,
 checkpointed, fsynced and then renamed over ``data/registry.duckdb`` in one ``os.replace``. A source whose
 harvest failed, or whose harvest a blocking check rejected, keeps its rows from the last published file.
+
+Publishes are serialised by the data folder's publish lock (``warehouse.lock``). A published file that does
+not open is moved to ``data/damaged/`` and the warehouse is rebuilt from every source's last good staged data.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +25,7 @@ from quality import checks
 from quality.rules import RULES
 from warehouse.dictionary import document
 from warehouse.files import fsync_dir, fsync_file
+from warehouse.lock import PUBLISH_LOCK, folder_lock
 
 SQL_DIR = Path(__file__).parent
 SOURCE_TABLES = (
@@ -58,6 +63,7 @@ class PublishResult:
     run_id: str
     published_sources: list[str] = field(default_factory=list)
     kept_sources: dict[str, str] = field(default_factory=dict)  # source -> why its previous rows were kept
+    damaged: Path | None = None  # where a damaged published warehouse was moved, if it was
 
     @property
     def published_any(self) -> bool:
@@ -73,17 +79,77 @@ def warehouse_path(data_dir: Path) -> Path:
     return Path(data_dir) / "registry.duckdb"
 
 
+# What a staged-data fallback gives for a source: its core tables, or None and why not.
+StagedFallback = Callable[[str], "tuple[CoreTables | None, str]"]
+
+
+def sql_string(text: str | Path) -> str:
+    """A SQL string literal, for the few statements (``ATTACH``, ``COPY``) that take no parameters."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
+
+
+def warehouse_damage(path: Path) -> str | None:
+    """Why the published warehouse cannot be used (one line), or None when it opens and reads."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            for table in ("run", "programme_history", "programme", "institution"):
+                con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    except Exception as error:  # noqa: BLE001 - any failure to open or read means damaged
+        return first_line(error)
+    return None
+
+
+def move_aside(path: Path, data_dir: Path, now: datetime) -> Path:
+    """Moves a damaged warehouse (and its WAL) to ``data/damaged/``, kept for inspection."""
+    damaged_dir = Path(data_dir) / "damaged"
+    damaged_dir.mkdir(parents=True, exist_ok=True)
+    target = damaged_dir / f"registry-{now.strftime('%Y%m%dT%H%M%S%fZ')}.duckdb"
+    os.replace(path, target)
+    wal = path.with_suffix(".duckdb.wal")
+    if wal.exists():
+        os.replace(wal, target.with_suffix(".duckdb.wal"))
+    fsync_dir(damaged_dir)
+    fsync_dir(path.parent)
+    return target
+
+
+def clean_build(data_dir: Path) -> list[Path]:
+    """Removes what a killed publish left in ``data/build/`` (half-built file, WAL); returns what it removed.
+
+    Taken under the publish lock: a publish in progress (a nightly run) is never cut from under itself.
+    """
+    build_dir = Path(data_dir) / "build"
+    if not build_dir.is_dir():
+        return []
+    with folder_lock(data_dir, PUBLISH_LOCK):
+        removed = [p for p in build_dir.iterdir() if p.is_file()]
+        for leftover in removed:
+            leftover.unlink(missing_ok=True)
+    return removed
+
+
 def published_programmes(data_dir: Path, source: str) -> pl.DataFrame | None:
-    """The source's programmes in the published warehouse (for drift and id-stability checks)."""
+    """The source's programmes in the published warehouse (for drift and id-stability checks).
+
+    None when there is none, or when it is damaged: the publish moves a damaged file aside and rebuilds.
+    """
     path = warehouse_path(data_dir)
     if not path.exists():
         return None
-    with duckdb.connect(str(path), read_only=True) as con:
-        table = con.sql(
-            "SELECT registry_id, academic_year, url, title, credits_ects, languages, semester, learning_outcomes "
-            "FROM programme WHERE institution_id = ?",
-            params=[source],
-        ).to_arrow_table()
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            table = con.sql(
+                "SELECT registry_id, academic_year, url, title, credits_ects, languages, semester, "
+                "learning_outcomes FROM programme WHERE institution_id = ?",
+                params=[source],
+            ).to_arrow_table()
+    except duckdb.Error:
+        return None
     return pl.from_arrow(table)
 
 
@@ -340,10 +406,41 @@ def _update_history(
 
 
 def publish(
-    data_dir: Path, run_id: str, harvests: dict[str, SourceHarvest], *, live: bool = False
+    data_dir: Path,
+    run_id: str,
+    harvests: dict[str, SourceHarvest],
+    *,
+    live: bool = False,
+    staged_fallback: StagedFallback | None = None,
 ) -> PublishResult:
-    """Builds the new warehouse from this run's harvests (and the previous warehouse) and publishes it."""
-    data_dir = Path(data_dir)
+    """Builds the new warehouse from this run's harvests (and the previous warehouse) and publishes it.
+
+    Holds the publish lock throughout. ``staged_fallback`` gives a source's last good staged tables; it is
+    used only when the published warehouse is damaged, for every source this run does not publish.
+    """
+    with folder_lock(data_dir, PUBLISH_LOCK):
+        return _publish(Path(data_dir), run_id, harvests, live, staged_fallback)
+
+
+def _recover_source(
+    con: duckdb.DuckDBPyConnection, source: str, staged_fallback: StagedFallback | None, now: datetime
+) -> tuple[str | None, str]:
+    """Loads a source's last good staged tables into a rebuilt warehouse: (their run id or None, what happened)."""
+    core, note = staged_fallback(source) if staged_fallback else (None, "no staged data to rebuild from")
+    if core is None:
+        return None, f"its rows are lost ({note})"
+    _load_source(con, core, core.run_id)
+    _update_history(con, source, core.run_id, now, has_prev=False)
+    return core.run_id, f"rebuilt from its staged data of run {core.run_id}"
+
+
+def _publish(
+    data_dir: Path,
+    run_id: str,
+    harvests: dict[str, SourceHarvest],
+    live: bool,
+    staged_fallback: StagedFallback | None,
+) -> PublishResult:
     target = warehouse_path(data_dir)
     build_dir = data_dir / "build"
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -352,6 +449,12 @@ def publish(
         stale.unlink(missing_ok=True)
     now = datetime.now(UTC)
     result = PublishResult(warehouse=target, run_id=run_id)
+    damage_note = ""
+    if target.exists():
+        damage = warehouse_damage(target)
+        if damage is not None:
+            result.damaged = move_aside(target, data_dir, now)
+            damage_note = f"the published warehouse was damaged ({damage}) and moved to {result.damaged}"
     # Decided before the build file attaches the published one (one handle on it at a time).
     decisions = {
         source: blocking_checks(harvest.core, data_dir)
@@ -365,7 +468,7 @@ def publish(
         _reference_tables(con)
         has_prev = target.exists()
         if has_prev:
-            con.execute(f"ATTACH '{target}' AS prev (READ_ONLY)")
+            con.execute(f"ATTACH {sql_string(target)} AS prev (READ_ONLY)")
             con.execute("INSERT INTO run BY NAME SELECT * FROM prev.run")
             con.execute("INSERT INTO programme_history BY NAME SELECT * FROM prev.programme_history")
         for source in INSTITUTIONS:
@@ -373,6 +476,20 @@ def publish(
             if harvest is None:
                 if has_prev:
                     _keep_previous(con, source)
+                elif result.damaged is not None:
+                    recovered_run, what = _recover_source(con, source, staged_fallback, now)
+                    con.execute(
+                        "INSERT INTO run (run_id, source, ended_at, live, status, published, reason, "
+                        "published_run_id) VALUES (?, ?, ?, ?, 'kept', false, ?, ?)",
+                        [
+                            run_id,
+                            source,
+                            now,
+                            live,
+                            f"not harvested in this run; {damage_note}: {what}",
+                            recovered_run,
+                        ],
+                    )
                 continue
             status, published, reason, published_run = "harvested", False, harvest.reason, None
             programmes = course_units = None
@@ -408,10 +525,16 @@ def publish(
             else:
                 status, reason = "harvest_failed", f"not published: harvest failed ({harvest.reason})"
             if not published:
-                published_run = _keep_previous(con, source) if has_prev else None
+                if has_prev:
+                    published_run = _keep_previous(con, source)
+                elif result.damaged is not None:
+                    published_run, what = _recover_source(con, source, staged_fallback, now)
+                    reason += f"; {damage_note}: {what}"
                 result.kept_sources[source] = reason
             else:
                 result.published_sources.append(source)
+                if result.damaged is not None:
+                    reason += f"; {damage_note}"
             con.execute(
                 "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -445,7 +568,7 @@ def publish(
         raise
     finally:
         con.close()
-    if not result.published_any and not has_prev:
+    if not result.published_any and not has_prev and result.damaged is None:
         # Nothing to publish and nothing published before: no warehouse rather than an empty one.
         build.unlink(missing_ok=True)
         return result

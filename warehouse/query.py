@@ -1,7 +1,9 @@
 """`microcred sql`: ask the published warehouse a question without installing the DuckDB CLI.
 
-The connection is read-only, so it never blocks a refresh and a refresh never blocks it: publishing replaces
-the file atomically, and this connection keeps reading the version it opened.
+The warehouse is opened with ``warehouse.readonly.connect_readonly``: read-only, no other files, no
+extensions, configuration locked, and a time limit (``--timeout``, ``$MICROCRED_QUERY_TIMEOUT``). A read-only
+connection never blocks a refresh and a refresh never blocks it: publishing replaces the file atomically, and
+this connection keeps reading the version it opened. Every error is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,22 +14,29 @@ from pathlib import Path
 import duckdb
 
 from warehouse.publish import warehouse_path
+from warehouse.readonly import connect_readonly, timeout_from_env
 
 
-def run_sql(query: str, data_dir: Path, *, max_rows: int = 10_000) -> int:
-    """Prints the result as a table; 1 with the error on stderr if the query fails."""
+def _one_line(error: BaseException) -> str:
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}"
+
+
+def run_sql(query: str, data_dir: Path, *, timeout: float | None = None, max_rows: int = 10_000) -> int:
+    """Prints the result as a table; 1 with a one-line error on stderr if the query cannot run."""
     path = warehouse_path(data_dir)
     if not path.exists():
         print(
             f"No warehouse has been published yet ({path} does not exist); run `make run`.", file=sys.stderr
         )
         return 1
-    with duckdb.connect(str(path), read_only=True) as con:
-        try:
+    try:
+        limit = timeout if timeout is not None else timeout_from_env()
+        with connect_readonly(path, timeout=limit) as con:
             relation = con.sql(query)
-        except duckdb.Error as error:
-            print(f"{type(error).__name__}: {error}", file=sys.stderr)
-            return 1
-        if relation is not None:
-            relation.show(max_rows=max_rows, max_width=10_000)
+            if relation is not None:
+                relation.show(max_rows=max_rows, max_width=10_000)
+    except (duckdb.Error, ValueError, OSError) as error:
+        print(_one_line(error), file=sys.stderr)
+        return 1
     return 0

@@ -27,7 +27,9 @@ CREATE TABLE programme (
     url                  VARCHAR NOT NULL,
     faculty              VARCHAR,
     campus               VARCHAR,
-    credits_ects         DOUBLE,
+    credits_ects         DOUBLE,             -- null for a range (credits_reason 'range')
+    credits_min          DOUBLE,             -- a range's or tiers' smallest credits; = credits_ects otherwise
+    credits_max          DOUBLE,             -- a range's or tiers' largest credits; = credits_ects otherwise
     credits_raw          VARCHAR,
     credits_reason       VARCHAR,
     study_hours          INTEGER,
@@ -35,6 +37,9 @@ CREATE TABLE programme (
     study_hours_reason   VARCHAR,
     study_hours_derived  BOOLEAN,            -- true when computed from credits, not published
     study_hours_factor   DOUBLE,             -- hours per credit used when derived
+    contact_hours        INTEGER,            -- part of the study hours: lectures, exercises, seminars...
+    contact_hours_raw    VARCHAR,
+    contact_hours_reason VARCHAR,
     semester             VARCHAR,            -- S1, S2, YEAR, SUMMER, WINTER
     semester_raw         VARCHAR,
     semester_reason      VARCHAR,
@@ -49,6 +54,10 @@ CREATE TABLE programme (
     level_raw            VARCHAR,
     level_reason         VARCHAR,
     fee_eur              DECIMAL(12, 2),
+    fee_eur_derived      BOOLEAN,            -- true when computed: fixed part + rate x credits
+    fee_fixed_eur        DECIMAL(12, 2),     -- a formula's fixed part
+    fee_per_credit_eur   DECIMAL(12, 2),     -- a formula's amount per credit
+    fee_tiers            STRUCT(label VARCHAR, amount_eur DECIMAL(12, 2))[],  -- fees by participant, date, sector
     fee_covers           VARCHAR,
     fee_raw              VARCHAR,
     fee_reason           VARCHAR,
@@ -82,15 +91,20 @@ CREATE TABLE course_unit (
     academic_year_raw    VARCHAR,
     name                 VARCHAR,
     credits_ects         DOUBLE,
+    credits_min          DOUBLE,
+    credits_max          DOUBLE,
     credits_raw          VARCHAR,
     credits_reason       VARCHAR,
     study_hours          INTEGER,
     study_hours_raw      VARCHAR,
     study_hours_reason   VARCHAR,
+    contact_hours        INTEGER,
     contact_hours_raw    VARCHAR,
+    contact_hours_reason VARCHAR,
     semester             VARCHAR,
     semester_raw         VARCHAR,
     semester_reason      VARCHAR,
+    semester_offering    VARCHAR,            -- UGent study guide: the offering letter (A1 -> A)
     languages            VARCHAR[],
     languages_raw        VARCHAR,
     languages_reason     VARCHAR,
@@ -119,6 +133,8 @@ CREATE TABLE programme_course (
     credits_raw          VARCHAR,
     semester             VARCHAR,
     semester_raw         VARCHAR,
+    semester_reason      VARCHAR,
+    semester_offering    VARCHAR,
     languages            VARCHAR[],
     languages_raw        VARCHAR,
     source_url           VARCHAR NOT NULL,

@@ -9,11 +9,29 @@ import duckdb
 
 
 def print_summary(warehouse: Path, run_id: str, out=None) -> None:
+    """The run's row per source, then the published warehouse's figures.
+
+    When the run published nothing (its publish failed), the figures shown are the previous warehouse's,
+    and the header says so and names the run they are from, instead of passing them off as this run's.
+    """
     out = sys.stdout if out is None else out
     if not warehouse.exists():
-        print(f"No warehouse has been published yet ({warehouse} does not exist).", file=out)
+        print(
+            f"\nRun {run_id}: nothing was published, and no warehouse has been published yet "
+            f"({warehouse} does not exist).",
+            file=out,
+        )
         return
+    try:
+        _print_summary(warehouse, run_id, out)
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"\nRun {run_id}: the warehouse {warehouse} cannot be read ({first}).", file=out)
+
+
+def _print_summary(warehouse: Path, run_id: str, out) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        last_run = con.execute("SELECT max(run_id) FROM run").fetchall()[0][0]
         runs = con.execute(
             "SELECT source, status, published, reason, pages_fetched, not_modified, errors FROM run "
             "WHERE run_id = ? ORDER BY source",
@@ -34,7 +52,14 @@ def print_summary(warehouse: Path, run_id: str, out=None) -> None:
     report = warehouse.parent / "quality_report.html"
     if report.exists():
         print(f"Quality report: {report}", file=out)
-    print(f"Run {run_id}:", file=out)
+    if not runs:
+        print(
+            f"Run {run_id}: NOTHING WAS PUBLISHED (the publish failed; see above). The figures below are "
+            f"from the warehouse published earlier, by run {last_run}.",
+            file=out,
+        )
+    else:
+        print(f"Run {run_id}:", file=out)
     for source, status, published, reason, pages, not_modified, errors in runs:
         print(
             f"  {source:<11} {'PUBLISHED' if published else 'NOT PUBLISHED'} ({status}); pages {pages}, "
@@ -42,7 +67,12 @@ def print_summary(warehouse: Path, run_id: str, out=None) -> None:
             file=out,
         )
     by_year = dict(years)
-    print("Institutions (programmes / course units / flags):", file=out)
+    print(
+        f"Institutions (programmes / course units / flags) in the warehouse of run {last_run}:"
+        if not runs
+        else "Institutions (programmes / course units / flags):",
+        file=out,
+    )
     for institution, programmes, units, flag_count in sizes:
         detail = f"  [{by_year[institution]}]" if institution in by_year else ""
         print(f"  {institution:<11} {programmes:>5} / {units:>5} / {flag_count:>5}{detail}", file=out)

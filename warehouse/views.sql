@@ -48,7 +48,7 @@ WITH elements AS (
         ('issuer_country', true, i.country IS NOT NULL),
         ('awarding_body', true, i.name IS NOT NULL),
         ('learning_outcomes', true, coalesce(len(p.learning_outcomes), 0) > 0),
-        ('notional_workload_ects', true, p.credits_ects IS NOT NULL),
+        ('notional_workload_ects', true, p.credits_ects IS NOT NULL OR p.credits_min IS NOT NULL),
         ('level', true, p.eqf_level IS NOT NULL),
         ('type_of_assessment', true, p.assessment IS NOT NULL),
         ('form_of_participation', true, p.participation_form IS NOT NULL),

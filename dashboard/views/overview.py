@@ -21,14 +21,20 @@ def overview_page() -> None:
         latest = warehouse.latest_years()
         years = warehouse.academic_years()
         st.sidebar.header("Show", anchor=False)
-        chosen = ui.institution_picker(names, key="overview_institution")
-        year = ui.year_picker(years, key="overview_year")
+        ui.read_address("overview", ["overview_institution", "overview_year"], ["institution", "year"])
+        chosen = ui.institution_picker(names, key="overview_institution", page="overview")
+        year = ui.year_picker(years, key="overview_year", page="overview")
         ui.write_url(
             {
                 "institution": chosen[0] if len(chosen) == 1 else None,
                 "year": None if year == data.CURRENT else year,
-            }
+            },
+            keep=ui.invalid_params("overview"),
         )
+        if ui.show_invalid("overview"):
+            ui.data_footer(warehouse)
+            st.container(key="page-ready").empty()
+            return
         shown = [names[inst] for inst in chosen]
         st.markdown(
             escape_markdown(f"Showing {ui.describe_year(year, latest, names, chosen)}.", one_line=False)

@@ -23,8 +23,14 @@ def quality_page() -> None:
         names = warehouse.institutions()
         latest = warehouse.latest_years()
         st.sidebar.header("Show", anchor=False)
-        chosen = ui.institution_picker(names, key="quality_institution")
-        year = ui.year_picker(warehouse.academic_years(), key="quality_year")
+        ui.read_address("quality", ["quality_institution", "quality_year"], ["institution", "year", "rule"])
+        chosen = ui.institution_picker(names, key="quality_institution", page="quality")
+        year = ui.year_picker(warehouse.academic_years(), key="quality_year", page="quality")
+        if ui.show_invalid("quality"):
+            ui.write_url({}, keep=ui.invalid_params("quality"))
+            ui.data_footer(warehouse)
+            st.container(key="page-ready").empty()
+            return
         st.markdown(
             escape_markdown(f"Showing {ui.describe_year(year, latest, names, chosen)}.", one_line=False)
         )
@@ -40,7 +46,8 @@ def quality_page() -> None:
                 "institution": chosen[0] if len(chosen) == 1 else None,
                 "year": None if year == data.CURRENT else year,
                 "rule": rule_id,
-            }
+            },
+            keep=ui.invalid_params("quality"),
         )
         ui.data_footer(warehouse)
         st.container(key="page-ready").empty()
@@ -154,7 +161,14 @@ def _drill_down(
         return None
     labels = {row["rule_id"]: _rule_label(row) for row in flagged.iter_rows(named=True)}
     options = list(labels)
-    ui.seed("quality_rule", (ui.url_values("rule") or [options[0]])[0])
+    ui.seed_from_url(
+        "quality_rule",
+        "rule",
+        lambda v: ui.parse_one_choice(v, options, what="rule in this selection", default=options[0]),
+        page="quality",
+    )
+    if ui.show_invalid("quality"):
+        return None
     ui.keep_valid("quality_rule", options, options[0])
     rule_id = st.selectbox(
         "Rule",

@@ -26,6 +26,7 @@ PARAMS = {
 def _clear_filters() -> None:
     for key in PARAMS:
         st.session_state.pop(key, None)
+    st.session_state.pop("_invalid_url_search", None)
     st.query_params.clear()
 
 
@@ -39,6 +40,17 @@ def search_page() -> None:
         filters = _filters(warehouse)
         names = warehouse.institutions()
         latest = warehouse.latest_years()
+        problem = data.search_text_problem(filters.text)
+        if problem:
+            with st.container(key="search-too-long"):
+                st.error(
+                    f"**The search text is too long to search.** {problem} Shorten it to its key words.",
+                    icon=":material/report:",
+                )
+        if ui.show_invalid("search") or problem:
+            ui.data_footer(warehouse)
+            st.container(key="page-ready").empty()
+            return
 
         count = warehouse.search_count(filters)
         per_institution = warehouse.search_by_institution(filters)
@@ -104,17 +116,27 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
     years = warehouse.academic_years()
     low, high = warehouse.credits_bounds()
 
-    ui.seed("search_text", " ".join(ui.url_values("q")))
+    ui.read_address("search", list(PARAMS), list(PARAMS.values()))
+    ui.seed_from_url("search_text", "q", ui.parse_search_text, page="search")
     text = st.text_input(
         "Search titles and learning outcomes",
         key="search_text",
         placeholder="e.g. data, climate, law — every word must occur, in any case",
         icon=":material/search:",
     )
+    st.caption(
+        f"Every word must occur in the title or a learning outcome; up to {data.SEARCH_MAX_WORDS} words and "
+        f"{data.SEARCH_MAX_CHARS} characters."
+    )
 
     sidebar = st.sidebar
     sidebar.header("Filters", anchor=False)
-    ui.seed("search_institution", ui.url_values("institution"))
+    ui.seed_from_url(
+        "search_institution",
+        "institution",
+        lambda v: ui.parse_choices(v, list(names), what="institution"),
+        page="search",
+    )
     ui.keep_valid("search_institution", list(names), [])
     institutions = sidebar.multiselect(
         "Institution",
@@ -123,7 +145,12 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
         key="search_institution",
         placeholder="Any",
     )
-    ui.seed("search_language", [v.lower() for v in ui.url_values("language")])
+    ui.seed_from_url(
+        "search_language",
+        "language",
+        lambda v: ui.parse_choices([x.lower() for x in v], languages, what="language"),
+        page="search",
+    )
     ui.keep_valid("search_language", languages, [])
     chosen_languages = sidebar.multiselect(
         "Language of instruction",
@@ -135,13 +162,14 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
     )
     sidebar.markdown("**Credits (ECTS)**")
     left, right = sidebar.columns(2)
-    ui.seed("search_min_credits", ui.parse_float(ui.url_values("min_credits")))
-    ui.seed("search_max_credits", ui.parse_float(ui.url_values("max_credits")))
+    top = max(high, 60.0)
+    for key, param in (("search_min_credits", "min_credits"), ("search_max_credits", "max_credits")):
+        ui.seed_from_url(key, param, lambda v: ui.parse_credits(v, high=top), page="search")
     min_credits = left.number_input(
         "at least",
         value=None,
         min_value=0.0,
-        max_value=max(high, 60.0),
+        max_value=top,
         step=1.0,
         format="%g",
         key="search_min_credits",
@@ -151,13 +179,18 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
         "at most",
         value=None,
         min_value=0.0,
-        max_value=max(high, 60.0),
+        max_value=top,
         step=1.0,
         format="%g",
         key="search_max_credits",
         placeholder=f"{high:g}",
     )
-    ui.seed("search_semester", [v.upper() for v in ui.url_values("semester")])
+    ui.seed_from_url(
+        "search_semester",
+        "semester",
+        lambda v: ui.parse_choices([x.upper() for x in v], semesters, what="semester"),
+        page="search",
+    )
     ui.keep_valid("search_semester", semesters, [])
     chosen_semesters = sidebar.multiselect(
         "Semester",
@@ -166,13 +199,13 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
         key="search_semester",
         placeholder="Any",
     )
-    ui.seed("search_area", ui.url_values("area"))
+    ui.seed_from_url("search_area", "area", lambda v: ui.parse_choices(v, areas, what="area"), page="search")
     ui.keep_valid("search_area", areas, [])
     chosen_areas = sidebar.multiselect(
         "Area (faculty or school)", areas, key="search_area", placeholder="Any"
     )
-    year = ui.year_picker(years, key="search_year")
-    ui.seed("search_start", ui.parse_date(ui.url_values("start_from")))
+    year = ui.year_picker(years, key="search_year", page="search")
+    ui.seed_from_url("search_start", "start_from", ui.parse_start, page="search")
     start_from = sidebar.date_input(
         "Starts on or after",
         value=None,
@@ -180,7 +213,7 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
         format="YYYY-MM-DD",
         help="Programmes without a published start date are left out.",
     )
-    ui.seed("search_broken", ui.url_values("broken")[:1] in (["1"], ["true"]))
+    ui.seed_from_url("search_broken", "broken", ui.parse_flag, page="search")
     broken_only = sidebar.toggle("Only those that break a rule", key="search_broken")
     sidebar.button("Clear all filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
 
@@ -206,9 +239,10 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
             "area": list(filters.areas),
             "year": None if filters.year == data.CURRENT else filters.year,
             "start_from": filters.start_from,
-            "q": filters.text,
+            "q": filters.text if not data.search_text_problem(filters.text) else None,
             "broken": filters.broken_only,
-        }
+        },
+        keep=ui.invalid_params("search"),
     )
     return filters
 

@@ -8,12 +8,13 @@ here and the warehouse keeps the previous data for that source.
 import dagster as dg
 import polars as pl
 
-from pipelines.defs.partitions import refresh_id, source_partitions
+from pipelines.defs.partitions import LAUNCHER_TAG, REFRESH_LAUNCHER, refresh_id, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.resources import RegistryStore
 from pipelines.transform import build_core_tables
 from quality import checks
 from quality.rules import RULES
+from warehouse.lock import folder_lock, refresh_holds_lock, staging_lock_name
 from warehouse.publish import blocking_checks, published_programmes
 
 PROGRAMME = dg.AssetKey("core_registry__programme")
@@ -121,8 +122,21 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
             checks.stability_flags(core.programme, published),
         ]
     )
-    core.write(store.staging_dir(source, run_id))
-    store.mark_staged(source, run_id)
+    # One source's staging at a time (nightly partition runs of other sources go on side by side).
+    with folder_lock(store.root, staging_lock_name(source)):
+        # The refresh's lock is on its own machine's folder: with the data in an object store this worker
+        # cannot see it (a killed night's tasks are purged from the broker instead, see docs/deploy.md).
+        if (
+            store.remote is None
+            and context.run.tags.get(LAUNCHER_TAG) == REFRESH_LAUNCHER
+            and not refresh_holds_lock(store.root, run_id)
+        ):
+            # Left behind by a killed `microcred refresh`: the next refresh owns the folder now.
+            raise dg.Failure(
+                description=f"{source}: the refresh {run_id} that started this run is gone; nothing staged"
+            )
+        store.stage(core, source, run_id)
+        store.mark_staged(source, run_id)
     store.push_staged(source, run_id)
     blocking = blocking_checks(core, store.root)
     for key, frame in (

@@ -38,7 +38,12 @@ from pipelines.defs.execution import (
     purge_stale_tasks,
 )
 from pipelines.defs.launcher import ForkServerRunLauncher
-from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG
+from pipelines.defs.partitions import (
+    LAUNCHER_TAG,
+    REFRESH_LAUNCHER,
+    REFRESH_TAG,
+    SOURCE_TAG,
+)
 from pipelines.defs.schedules import harvest_job, nights_ready_to_publish, publish_job
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +63,7 @@ class Night:
     harvest_runs: dict[str, str] = field(default_factory=dict)
     publish: dg.DagsterRunStatus | None = None
     publish_run: str | None = None
+    publish_errors: list[str] = field(default_factory=list)
 
     @property
     def published(self) -> bool:
@@ -279,22 +285,48 @@ def _wait_for_harvests(
         time.sleep(0.5)
 
 
+def run_errors(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """One line per failed step of the run (``step: first line of its error``), else why the run ended.
+
+    Dagster's console log is off (its tracebacks run to hundreds of lines): these lines name what failed.
+    """
+    lines = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        error = entry.dagster_event.step_failure_data.error
+        message = (error.message if error else "failed").strip().splitlines()
+        lines.append(f"{entry.step_key}: {message[0] if message else 'failed'}")
+    if lines:
+        return lines
+    run = instance.get_run_by_id(run_id)
+    if run is not None and run.status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED):
+        ended = instance.all_logs(
+            run_id, of_type={dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED}
+        )
+        canceling = instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_CANCELING)
+        for entry in [*canceling, *ended][:1]:
+            lines.append(f"run {run.status.value.lower()}: {entry.message.strip().splitlines()[0]}")
+    return lines
+
+
 def run_night(
     refresh_id: str,
     sources: list[str],
     resources: Mapping[str, Any],
     *,
-    on_harvest: Callable[[str, dg.DagsterRunStatus], None] | None = None,
+    instance: dg.DagsterInstance | None = None,
+    tags: Mapping[str, str] | None = None,
+    on_harvest: Callable[[str, dg.DagsterRunStatus, list[str]], None] | None = None,
     timeout: float | None = None,
 ) -> Night:
     """One night: a harvest run per source side by side, then the publish run; returns how they ended.
 
-    ``resources`` is the ``store`` resource's config. Runs still unfinished at ``timeout`` seconds
-    (``$MICROCRED_NIGHT_TIMEOUT``, default 6 hours) are terminated; the publish then keeps the last good data
-    of their sources and records why.
+    ``resources`` is the ``store`` resource's config; ``tags`` go on every run beside the night's own, and
+    ``on_harvest`` hears each source's outcome with its error lines (``run_errors``). Runs still unfinished
+    at ``timeout`` seconds (``$MICROCRED_NIGHT_TIMEOUT``, default 6 hours) are terminated; the publish then
+    keeps the last good data of their sources and records why.
     """
     timeout = timeout or float(os.environ.get("MICROCRED_NIGHT_TIMEOUT", 6 * 3600))
-    instance = dg.DagsterInstance.get()
+    instance = instance or dg.DagsterInstance.get()
     warm_up = getattr(instance.run_launcher, "warm_up", None)
     if warm_up is not None:
         warm_up()  # the fork server imports while the runs are prepared here
@@ -302,7 +334,7 @@ def run_night(
         **instance_run_config(),
         "resources": {"store": {"config": dict(resources)}},
     }
-    run_config.setdefault("loggers", {"console": {"config": {"log_level": "ERROR"}}})
+    run_config.setdefault("loggers", {"console": {"config": {"log_level": "CRITICAL"}}})
     watch = None
     if engine(run_config) == "celery":
         check_workers(run_config)
@@ -312,7 +344,7 @@ def run_night(
 
     queued = isinstance(instance.run_coordinator, QueuedRunCoordinator) and daemon_alive(instance)
     night = Night(refresh_id)
-    tags = {REFRESH_TAG: refresh_id, LAUNCHED_BY_TAG: "cli"}
+    tags = {**(tags or {}), REFRESH_TAG: refresh_id, LAUNCHER_TAG: REFRESH_LAUNCHER}
     if os.environ.get("MICROCRED_RUN_MAX_RUNTIME"):
         # The daemon's run monitoring cancels a run past this many seconds (instead of the instance's limit).
         tags[MAX_RUNTIME_TAG] = os.environ["MICROCRED_RUN_MAX_RUNTIME"]
@@ -346,12 +378,13 @@ def run_night(
             if run is not None:
                 night.harvest_runs[source] = run.run_id
             if on_harvest is not None:
-                on_harvest(source, night.harvests[source])
+                on_harvest(source, night.harvests[source], run_errors(instance, run.run_id) if run else [])
         publish = create_run(instance, request, publish_job.name, run_config, tags)
         night.publish_run = publish.run_id
         _start(instance, request, publish, queued)
         finished = _wait(instance, [publish.run_id], max(deadline, time.monotonic() + 3600), watch)
         night.publish = finished[publish.run_id].status
+        night.publish_errors = run_errors(instance, publish.run_id)
     if watch is not None:
         watch.close()
     return night

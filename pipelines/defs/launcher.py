@@ -29,6 +29,10 @@ def _run_worker(run_id: str, instance_ref: Any, env: Mapping[str, str]) -> None:
     os.environ.update(env)
     from dagster._cli.api import _execute_run_command_body  # the run worker's own body (no public API)
 
+    from pipelines.lifeline import die_with_parent
+
+    die_with_parent()  # ends with the fork server, which ends with the process that launched the run
+
     with dg.DagsterInstance.from_ref(instance_ref) as instance:
         _execute_run_command_body(run_id, instance, lambda _event: None, set_exit_code_on_failure=False)
 

@@ -1,6 +1,7 @@
 """Raw layer: crawl one institution (in a subprocess) into the landing zone, raw strings + provenance."""
 
 import contextlib
+import dataclasses
 import json
 from datetime import UTC, datetime
 
@@ -9,6 +10,8 @@ import dagster as dg
 from pipelines.defs.partitions import refresh_id, source_partitions
 from pipelines.defs.resources import RegistryStore
 from scrapers.crawl import run_crawl
+from scrapers.durable import atomic_write, is_disk_full
+from scrapers.pipelines import remove_stale_partials
 
 
 @contextlib.contextmanager
@@ -38,6 +41,10 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
     run_id = refresh_id(context)
     landing = store.landing_dir(run_id, source)
     started = datetime.now(UTC)
+    # A crawl killed on an earlier run left its landing half-written: its .partial files go (never read).
+    removed = [str(path) for path in remove_stale_partials(store.root / "raw", source)]
+    for path in removed:
+        context.log.info(f"removed {path}, left by an interrupted crawl of {source}")
     with crawl_target(store.live, store.snapshot_url) as snapshot_url:
         result = run_crawl(
             source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source)
@@ -55,14 +62,26 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         "items": result.items,
         "started_at": started.isoformat(),
         "ended_at": datetime.now(UTC).isoformat(),
+        "removed_partials": removed,
     }
-    landing.mkdir(parents=True, exist_ok=True)
-    (landing / "outcome.json").write_text(json.dumps(outcome, indent=2))
-    store.push_landing(run_id, source)  # to the object store, when the data lives in one
     metadata = {k: v for k, v in outcome.items() if k in ("pages_fetched", "not_modified", "errors", "items")}
+    try:
+        landing.mkdir(parents=True, exist_ok=True)
+        atomic_write(landing / "outcome.json", json.dumps(outcome, indent=2).encode())
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        if not str(result.finish_reason or "").startswith("disk_full"):
+            outcome["finish_reason"] = f"disk_full: {landing / 'outcome.json'}"
+        result = dataclasses.replace(result, succeeded=False, finish_reason=outcome["finish_reason"])
+    if (landing / "outcome.json").exists():
+        store.push_landing(run_id, source)  # to the object store, when the data lives in one
     if not result.succeeded:
+        # A full disk fails the same way a minute later: no retry is spent on it.
+        disk_full = str(result.finish_reason or "").startswith("disk_full")
         raise dg.Failure(
             description=f"crawl of {source} did not finish (reason {result.finish_reason!r}, exit {result.returncode})",
             metadata={**metadata, "log_tail": dg.MetadataValue.md(f"```\n{result.log_tail}\n```")},
+            allow_retries=not disk_full,
         )
     return dg.MaterializeResult(metadata={**metadata, "landing_dir": str(landing)})

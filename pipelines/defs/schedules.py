@@ -12,7 +12,14 @@ import dagster as dg
 
 from pipelines.defs.core import core_registry
 from pipelines.defs.execution import engine, instance_run_config, purge_stale_tasks, registry_executor
-from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG, source_partitions
+from pipelines.defs.partitions import (
+    LAUNCHER_TAG,
+    REFRESH_LAUNCHER,
+    REFRESH_TAG,
+    SCHEDULE_LAUNCHER,
+    SOURCE_TAG,
+    source_partitions,
+)
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.warehouse import out_registry__warehouse
 from pipelines.institutions import HARVESTED_SOURCES
@@ -29,6 +36,9 @@ publish_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(out_registry__warehouse),
     description="Build and atomically publish the warehouse from the night's staged harvests.",
     executor_def=registry_executor,
+    # The run queue lets one run with this tag go at a time (dagster_home/dagster.yaml, deploy/dagster.yaml),
+    # beside the data folder's publish lock, for shared storage without working locks.
+    tags={"microcred/publish": "warehouse"},
 )
 
 _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
@@ -60,7 +70,7 @@ def nightly_refresh(context: dg.ScheduleEvaluationContext):
             run_key=f"{refresh_id}:{source}",
             partition_key=source,
             run_config=run_config,
-            tags={REFRESH_TAG: refresh_id, SOURCE_TAG: source, LAUNCHED_BY_TAG: "schedule"},
+            tags={REFRESH_TAG: refresh_id, SOURCE_TAG: source, LAUNCHER_TAG: SCHEDULE_LAUNCHER},
         )
 
 
@@ -97,12 +107,12 @@ def publish_when_harvests_finished(context: dg.SensorEvaluationContext):
         )
         for run in runs
         # `microcred refresh` publishes its own nights as soon as their harvests end.
-        if REFRESH_TAG in run.tags and run.tags.get(LAUNCHED_BY_TAG) != "cli"
+        if REFRESH_TAG in run.tags and run.tags.get(LAUNCHER_TAG) != REFRESH_LAUNCHER
     ]
     for refresh_id in nights_ready_to_publish(observed):
         # run_key makes this idempotent: each night is published once, however often the sensor ticks.
         yield dg.RunRequest(
             run_key=f"publish:{refresh_id}",
             run_config=instance_run_config(),
-            tags={REFRESH_TAG: refresh_id, LAUNCHED_BY_TAG: "schedule"},
+            tags={REFRESH_TAG: refresh_id, LAUNCHER_TAG: SCHEDULE_LAUNCHER},
         )

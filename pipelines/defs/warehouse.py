@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.defs.core import COURSE_UNIT, PROGRAMME, PROGRAMME_COURSE
 from pipelines.defs.partitions import REFRESH_TAG, refresh_id
-from pipelines.defs.resources import RegistryStore
+from pipelines.defs.resources import RegistryStore, StagedDataError
 from pipelines.institutions import HARVESTED_SOURCES
 from pipelines.transform import CoreTables
 from quality.report import write_report
@@ -28,8 +28,10 @@ def collect_harvests(
 ) -> dict[str, SourceHarvest]:
     """What this run produced per source: its crawl outcome and, if staged in this run, the core tables.
 
-    ``attempted`` holds the night's harvest runs: a source whose run ended without writing an outcome (its
-    worker was lost, or the run was cancelled or timed out) is a failed harvest with that reason recorded.
+    This run's own staging folder is read (verified against its manifest), not whatever ``CURRENT`` points
+    at: a harvest of the same source by another run may have re-pointed it meanwhile. ``attempted`` holds
+    the night's harvest runs: a source whose run ended without writing an outcome (its worker was lost, or
+    the run was cancelled or timed out) is a failed harvest with that reason recorded.
     """
     harvests: dict[str, SourceHarvest] = {}
     for source in HARVESTED_SOURCES:
@@ -46,18 +48,19 @@ def collect_harvests(
                     ),
                 )
             continue  # not attempted in this run (e.g. `refresh --source`): its published rows stay as they are
-        staged = store.staged_run(source) == run_id
-        core = CoreTables.read(store.staging_dir(source, run_id)) if staged else None
+        core, damage = None, None
+        if outcome.get("succeeded") and store.staging_dir(source, run_id).is_dir():
+            try:
+                core = store.read_staged(source, run_id)
+            except StagedDataError as error:
+                damage = str(error)
         succeeded = bool(outcome.get("succeeded")) and core is not None
-        reason = (
-            "harvest complete"
-            if succeeded
-            else (
-                f"crawl finished with {outcome.get('finish_reason')!r}"
-                if not outcome.get("succeeded")
-                else "harvest not normalised"
-            )
-        )
+        if succeeded:
+            reason = "harvest complete"
+        elif not outcome.get("succeeded"):
+            reason = f"crawl finished with {outcome.get('finish_reason')!r}"
+        else:
+            reason = damage or "harvest not normalised"
         harvests[source] = SourceHarvest(
             source,
             succeeded=succeeded,
@@ -73,6 +76,20 @@ def collect_harvests(
     return harvests
 
 
+def last_good_staged(store: RegistryStore, source: str) -> tuple[CoreTables | None, str]:
+    """A source's newest staged tables that pass their manifest: ``CURRENT`` first, then older folders."""
+    current = store.staged_run(source)
+    folder = store.root / "staging" / source
+    others = sorted((p.name for p in folder.iterdir() if p.is_dir()), reverse=True) if folder.is_dir() else []
+    problems = []
+    for run in ([current] if current else []) + [r for r in others if r != current]:
+        try:
+            return store.read_staged(source, run), f"staged by run {run}"
+        except StagedDataError as error:
+            problems.append(str(error))
+    return None, "; ".join(problems) or f"{source}: nothing staged under {folder}"
+
+
 @dg.asset(
     deps=[PROGRAMME, COURSE_UNIT, PROGRAMME_COURSE],
     group_name="out",
@@ -85,16 +102,23 @@ def out_registry__warehouse(context: dg.AssetExecutionContext, store: RegistrySt
         store.pull_outcome(run_id, source)
         store.pull_staged(source, run_id)
     store.fetch_published()
-    harvests = collect_harvests(store, run_id, attempted_harvests(context.instance, run_id))
-    result = publish(store.root, run_id, harvests, live=store.live)
+    result = publish(
+        store.root,
+        run_id,
+        collect_harvests(store, run_id, attempted_harvests(context.instance, run_id)),
+        live=store.live,
+        staged_fallback=lambda source: last_good_staged(store, source),
+    )
+    if result.damaged is not None:
+        context.log.warning(f"the published warehouse was damaged; moved to {result.damaged} and rebuilt")
     if result.warehouse.exists():
         # The data stewards' report is rewritten beside whatever warehouse is now published.
         report = write_report(result.warehouse)
         context.log.info(f"quality report: {report}")
-    if result.warehouse.exists():
-        store.push_published(run_id)
+        store.push_published(run_id)  # to the object store, pointer last, when the data lives in one
     metadata = {
         "warehouse": str(result.warehouse),
+        "damaged_warehouse_moved_to": str(result.damaged or ""),
         "published_sources": ", ".join(result.published_sources) or "none",
         "kept_sources": dg.MetadataValue.json(result.kept_sources),
     }

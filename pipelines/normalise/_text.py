@@ -93,9 +93,30 @@ def reason(value: pl.Expr, absent: pl.Expr, *specific: tuple[pl.Expr, str]) -> p
     return chain.otherwise(pl.lit("unparseable"))
 
 
+# A written number, as every numeric field reads it: thousands grouped by dots, commas or (in amounts) spaces,
+# then a decimal part ("1.250,00", "1,486.00", "20 000", "7,5", "168"). Fields put their own context around it.
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+# A number in scientific notation ("1e999", "2.5E3"): no page writes credits, hours or fees like that, and
+# reading its digits as a plain number would invent one ("1e999 ECTS" is not 999 credits).
+SCIENTIFIC = r"\d(?:[.,]\d+)?\s?e[+-]?\d"
+
+
 def decimal(number: pl.Expr) -> pl.Expr:
-    """A number written with a decimal comma or point ("7,5", "7.5", "5,0") as Float64; never truncated."""
-    return finite(number.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
+    """A written number (see :data:`NUMBER`) as Float64, never truncated.
+
+    A dot or comma followed by exactly three digits groups thousands ("1.250" = 1250, "1,486.00" = 1486),
+    as in the Belgian and Dutch pages; otherwise it is the decimal separator ("7,5" = "7.5" = 7.5). With both
+    separators the last one is the decimal one ("1.250,00" = 1250.0). Spaces between digit groups are dropped.
+    """
+    digits = number.str.replace_all(" ", "", literal=True)
+    return finite(
+        pl.when(digits.str.contains(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$"))
+        .then(digits.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(digits.str.contains(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$"))
+        .then(digits.str.replace_all(",", "", literal=True))
+        .otherwise(digits.str.replace(",", ".", literal=True))
+        .cast(pl.Float64, strict=False)
+    )
 
 
 def finite(number: pl.Expr) -> pl.Expr:

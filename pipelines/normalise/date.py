@@ -12,6 +12,11 @@ Raw formats handled (site):
 - ``"Dates 26 - 30 August 2024"``, ``"11–22 September 2023"`` - RUG summer schools -> a range
 - ``"26 August - 6 September 2024"``, ``"30 August 2021 - 3 September 2021"``,
   ``"when 30 August 2021 - 3 September 2021"`` - summer school listings -> a range
+- ranges that share a month or year (issue 12, DESIGN §4): ``"14 - 18 July 2025"``, ``"from 3 - 14 June 2024"``,
+  ``"van 3 tot 14 juni 2024"``, ``"3 t/m 14 juni 2024"``, ``"14 tot en met 18 juli 2025"``,
+  ``"between 14 and 18 July 2025"``, ``"July 14 - 18, 2025"``, ``"July 14 - July 18, 2025"``,
+  ``"14/07 - 18/07/2025"``, ``"14 - 18/07/2025"``; weekday names are skipped
+  (``"Monday 14 July - Friday 18 July 2025"``, ``"ma 14 - vr 18 juli 2025"``)
 
 Decisions:
 - ``value`` is the (start) date; the extra columns ``start`` and ``end`` (Date) give the period, ``end``
@@ -62,15 +67,30 @@ _ORD = r"(?:st|nd|rd|th|e|ste|de)?"
 _D = rf"(?-u:\b)(\d{{1,2}}){_ORD}"
 _M = r"m(\d\d)"
 _Y = r"(\d{4})"
-_TO = r"\s*(?:-|to|tot|until|t/m|till)\s*"
+_TO = r"\s*(?:-|tot en met|t\.?\s?e\.?\s?m\.?|t/m|to|tot|until|till|through|thru)\s*"
+_DM = r"(?-u:\b)(\d{1,2})[/.](\d{1,2})"  # a numeric day and month, day first
+# A weekday before a day number ("Monday 14 July", "ma 14 juli", "vr. 18"): skipped, it adds nothing.
+_WEEKDAY = (
+    r"(?-u:\b)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|"
+    r"sun|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo)\.?,?\s+(\d)"
+)
+# "between 14 and 18 July", "tussen 3 en 14 juni": the "and" joins the two ends of one period.
+_BETWEEN = r"(?-u:\b)(?:between|tussen)\s+([^,;]{1,25}?)\s+(?:and|en)\s+"
 
-# Rewrites, in order, that turn every written date into ISO "YYYY-M-D" (ranges into two of them).
+# Rewrites, in order, that turn every written date into ISO "YYYY-M-D" (ranges into two of them). Ranges go
+# before single dates: "14/07 - 18/07/2025" read as single dates would give only the 18th.
 _REWRITES: tuple[tuple[str, str], ...] = (
+    (_WEEKDAY, "${1}"),
+    (_BETWEEN, "${1} - "),
     (r"\[\s*(\d{4})\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\]", "${1}-${2}-${3}"),
+    (rf"{_DM}{_TO}{_DM}[/.](\d{{4}})(?-u:\b)", "${5}-${2}-${1} - ${5}-${4}-${3}"),
+    (rf"{_D}{_TO}{_DM}[/.](\d{{4}})(?-u:\b)", "${4}-${3}-${1} - ${4}-${3}-${2}"),
     (r"(?-u:\b)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?-u:\b)", "${3}-${2}-${1}"),
     (r"(?-u:\b)(\d{1,2})-(\d{1,2})-(\d{4})(?-u:\b)", "${3}-${2}-${1}"),
     (rf"{_D}{_TO}{_D}\s+{_M}\s*,?\s*{_Y}", "${4}-${3}-${1} - ${4}-${3}-${2}"),
     (rf"{_D}\s+{_M}{_TO}{_D}\s+{_M}\s*,?\s*{_Y}", "${5}-${2}-${1} - ${5}-${4}-${3}"),
+    (rf"{_M}\s+{_D}{_TO}{_M}\s+{_D}\s*,?\s*{_Y}", "${5}-${1}-${2} - ${5}-${3}-${4}"),
+    (rf"{_M}\s+{_D}{_TO}{_D}\s*,?\s*{_Y}", "${4}-${1}-${2} - ${4}-${1}-${3}"),
     (rf"{_D}\s+(?:of\s+)?{_M}\s*,?\s*{_Y}", "${3}-${2}-${1}"),
     (rf"{_M}\s+{_D}\s*,?\s*{_Y}", "${3}-${1}-${2}"),
 )

@@ -1,8 +1,10 @@
-"""Study hours: the total study load (notional workload) in hours (Int64), kept apart from credits.
+"""Study hours: the total study load (notional workload) in hours (Int64), kept apart from credits, and the
+contact hours inside it.
 
-What belongs here: reading a *published* total of study hours. Hours derived from credits are not published
-hours; they come from :func:`derive_study_hours` (in this module, re-exported by the package), which says the
-factor it used so the caller can store them marked as derived.
+What belongs here: reading a *published* total of study hours, and the contact hours (lectures, exercises,
+seminars…) a text gives beside it. Hours derived from credits are not published hours; they come from
+:func:`derive_study_hours` (in this module, re-exported by the package), which says the factor it used so the
+caller can store them marked as derived.
 
 Raw formats handled (site):
 - ``"168"``, ``"168 (6 cr.)"``, ``"Study load (hours): 840"``, ``"Study load (hours): 168 (6 cr.)"`` -
@@ -12,23 +14,37 @@ Raw formats handled (site):
 - ``"Study load: 168 hours (6 EC)"`` - RUG summer schools -> 168
 - ``"LC - 9hrs; T - 15hrs; … Self study - 82 hrs"`` - Ocasys ``formatsExplanation`` -> null, reason
   ``partial_hours``
+- hours inside sentences (issue 12, DESIGN §4): ``"120 hours of study time, including 24 hours of lectures and
+  12 hours of exercises"`` -> 120, contact hours 36; ``"120 uur studietijd, waarvan 24 uur hoorcollege en 12
+  uur oefeningen"`` -> 120, contact hours 36; ``"Studietijd 150 u, contacturen 40 u"`` -> 150, contact 40
+- ``"45"`` in a contact-hours column (UAntwerp ``div.spec.hours``, "Contact hours:") -> 45 (the column fixes
+  the unit: the caller reads it as contact hours), ``"Contact hours: 45"`` -> null, contact hours 45
 
 Decisions:
 - Hours of one activity (self study, contact hours, lectures, tutorials…) are a *part* of the study load, not
-  the total: null with reason ``partial_hours``; they are not summed either (such lists are often incomplete).
-  A text that also names the total ("Studietijd 150 u, contacturen 40 u") gives the total.
+  the total: null with reason ``partial_hours``; they are not summed into a total either (such lists are
+  often incomplete). A text that also names the total ("Studietijd 150 u, contacturen 40 u", "120 hours of
+  study time, including …") gives the total.
+- Contact hours (extra column ``contact_hours``): a number labelled as contact hours ("contact hours: 40",
+  "40 contacturen") when there is one; otherwise the sum of the hours given for teaching activities
+  (lectures, exercises, seminars, tutorials, practicals, labs, workshops, in English and Dutch). Self study
+  is never contact time. Ocasys abbreviations ("LC", "T", "PR") are not expanded: they are not defined on
+  the page. This sum is the one number this module computes rather than reads.
 - A bare number is taken as hours (the column fixes the unit, as for credits).
-- A dot or comma followed by exactly three digits is a thousands separator ("1.680 uur" -> 1680); any other
-  fraction is rounded half away from zero to whole hours.
+- Numbers are read as every numeric field reads them (``_text.decimal``): a dot or comma followed by exactly
+  three digits is a thousands separator ("1.680 uur" -> 1680); any other fraction is rounded half away from
+  zero to whole hours. Scientific notation ("1e999 hours") -> null, reason ``unparseable``.
 - Ranges (``"150-180 u"``) -> null, reason ``range``. Credits without hours (``"6 ECTS"``) -> null, reason
   ``credits_not_hours``: hours are never derived silently.
+
+Extra column: ``contact_hours`` (Int64), null when the text gives none.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._text import clean, fold, is_absent, reason
+from pipelines.normalise._text import NUMBER, SCIENTIFIC, clean, decimal, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = (
     "absent",
@@ -38,7 +54,7 @@ REASONS: tuple[str, ...] = (
     "range",
     "credits_not_hours",
 )
-EXTRA_COLUMNS: dict[str, pl.DataType] = {}
+EXTRA_COLUMNS: dict[str, pl.DataType] = {"contact_hours": pl.Int64()}
 
 # Hours per credit used to derive study hours from credits, by ISO 3166 country of the institution.
 # NL: one national figure, 28 h per EC. BE (Flanders): the decree sets a band of 25-30 h per credit and gives
@@ -46,61 +62,91 @@ EXTRA_COLUMNS: dict[str, pl.DataType] = {}
 HOURS_PER_CREDIT: dict[str, float] = {"BE": 27.5, "NL": 28.0}
 HOURS_PER_CREDIT_BAND: dict[str, tuple[float, float]] = {"BE": (25.0, 30.0), "NL": (28.0, 28.0)}
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
+_N = rf"(?:{NUMBER})"
+_START = r"(?:^|[^\p{L}\d.,])"
 _UNIT = r"(?:hours?|hrs?|uur|uren|u|h|klokuren)(?-u:\b)"
-_TOTAL_LABEL = r"(?:study ?load|studietijd|studiebelasting|studielast|workload|total|totaal)"
+_TOTAL_LABEL = (
+    r"(?:study ?load|study ?time|studietijd|studiebelasting|studielast|workload|total|totaal|in total|"
+    r"in totaal)"
+)
 _PART = (
     r"(?:self[ -]?study|zelfstudie|contact|lectures?|hoorcollege|werkcollege|seminars?|tutorials?|"
-    r"practic|practica|labs?(?-u:\b)|lc ?-|(?-u:\b)t ?-|(?-u:\b)pr ?-|(?-u:\b)s ?-)"
+    r"practic|practica|labs?(?-u:\b)|lc ?-|(?-u:\b)t ?-|(?-u:\b)pr ?-|(?-u:\b)s ?-|exercises?|oefening|"
+    r"workshops?|lessons?|lessen|classes)"
 )
+# Teaching activities whose hours are contact hours ("24 hours of lectures", "hoorcollege: 24 u").
+_ACTIVITY = (
+    r"(?:lectures?|hoorcolleges?|werkcolleges?|responsiecolleges?|colleges?|exercises?(?: sessions?)?|"
+    r"oefeningen|oefensessies?|seminars?|seminaries|tutorials?|practicals?|practica|practicum|labs?|"
+    r"laboratory|labo'?s?|workshops?|classes|lessons?|lessen)(?-u:\b)"
+)
+_CONTACT = r"(?:contact ?(?:hours?|uren|time|tijd|moments?)|contacturen|contactmomenten)(?-u:\b)"
+_OF = r"\s*(?:of\s+|aan\s+)?"
 _CREDIT_UNIT = r"(?:ects|ec|cr|credits?|studiepunten|sp)(?-u:\b)"
 _CREDITS = rf"\d\s*{_CREDIT_UNIT}"
 
 
 def _whole_hours(number: pl.Expr) -> pl.Expr:
-    thousands = number.str.contains(r"^\d{1,3}(?:[.,]\d{3})+$")
-    as_float = (
-        pl.when(thousands)
-        .then(number.str.replace_all(r"[.,]", ""))
-        .otherwise(number.str.replace(",", ".", literal=True))
-        .cast(pl.Float64, strict=False)
-    )
-    return as_float.round(0, mode="half_away_from_zero").cast(pl.Int64, strict=False)
+    return decimal(number).round(0, mode="half_away_from_zero").cast(pl.Int64, strict=False)
+
+
+def _hours_of(pattern: str, text: pl.Expr) -> pl.Expr:
+    """The numbers of every match of ``pattern`` (whose number is its first written number), as floats."""
+    return text.str.extract_all(pattern).list.eval(decimal(pl.element().str.extract(rf"{_START}({_N})", 1)))
 
 
 def normalise_frame(distinct: pl.DataFrame) -> pl.DataFrame:
-    """One row per distinct ``raw`` (Utf8): ``raw``, ``value`` (Int64 hours), ``reason``."""
+    """One row per distinct ``raw`` (Utf8): ``raw``, ``value`` (Int64 hours), ``reason``, ``contact_hours``."""
     text = pl.col("_text")
-    after_total = text.str.extract(rf"{_TOTAL_LABEL}[^\d-]{{0,30}}({_NUMBER})", 1)
-    with_unit = text.str.extract(rf"({_NUMBER})\s*{_UNIT}", 1)
-    bare = text.str.extract(rf"^\+?({_NUMBER})$", 1)
+    # "120 hours of study time", "120 uur studietijd", "120 hours in total": the total, written number first.
+    total_first = text.str.extract(rf"{_START}({_N})\s*{_UNIT}{_OF}{_TOTAL_LABEL}", 1)
+    after_total = text.str.extract(rf"{_TOTAL_LABEL}[^\d-]{{0,30}}?{_START}({_N})", 1)
+    with_unit = text.str.extract(rf"{_START}({_N})\s*{_UNIT}", 1)
+    bare = text.str.extract(rf"^\+?({_N})$", 1)
     # UAntwerp "168 (6 cr.)": the leading number is the hours, the bracket the credits.
-    before_credits = text.str.extract(rf"^({_NUMBER})\s*\(\s*{_NUMBER}\s*{_CREDIT_UNIT}", 1)
-    negative = text.str.contains(rf"(?:^|[:=]\s*)-\s*{_NUMBER}\s*(?:{_UNIT})?$")
-    partial = text.str.contains(_PART) & after_total.is_null()
-    is_range = text.str.contains(
-        rf"{_NUMBER}\s*(?:-|/|(?-u:\b)(?:to|tot|or|of)(?-u:\b))\s*{_NUMBER}\s*{_UNIT}"
-    )
+    before_credits = text.str.extract(rf"^({_N})\s*\(\s*{_N}\s*{_CREDIT_UNIT}", 1)
+    negative = text.str.contains(rf"(?:^|[:=]\s*)-\s*{_N}\s*(?:{_UNIT})?$")
+    scientific = text.str.contains(SCIENTIFIC)
+    total = pl.coalesce(total_first, after_total)
+    partial = text.str.contains(_PART) & total.is_null()
+    is_range = text.str.contains(rf"{_N}\s*(?:-|/|(?-u:\b)(?:to|tot|or|of)(?-u:\b))\s*{_N}\s*{_UNIT}")
     value = (
-        pl.when(negative | partial | is_range)
+        pl.when(negative | partial | is_range | scientific)
         .then(pl.lit(None, dtype=pl.Int64))
-        .otherwise(_whole_hours(pl.coalesce(after_total, with_unit, before_credits, bare)))
+        .otherwise(_whole_hours(pl.coalesce(total, with_unit, before_credits, bare)))
+    )
+    labelled_contact = pl.coalesce(
+        text.str.extract(rf"{_CONTACT}\s*(?:\(\s*{_UNIT}\s*\))?\s*[:=-]?\s*({_N})", 1),
+        text.str.extract(rf"{_START}({_N})\s*(?:{_UNIT})?{_OF}{_CONTACT}", 1),
+    )
+    activities = pl.concat_list(
+        _hours_of(rf"{_START}{_N}\s*{_UNIT}{_OF}{_ACTIVITY}", text),
+        _hours_of(rf"{_ACTIVITY}\s*[:=-]?\s*{_N}\s*{_UNIT}", text),
+    )
+    contact = (
+        pl.when(scientific | negative)
+        .then(pl.lit(None, dtype=pl.Int64))
+        .when(labelled_contact.is_not_null())
+        .then(_whole_hours(labelled_contact))
+        .when(activities.list.len() > 0)
+        .then(activities.list.sum().round(0, mode="half_away_from_zero").cast(pl.Int64))
     )
     return (
         distinct.lazy()
         .with_columns(_text=fold(clean(pl.col("raw"))))
-        .with_columns(value=value)
+        .with_columns(value=value, contact_hours=contact)
         .with_columns(
             reason=reason(
                 pl.col("value"),
                 is_absent(text, numeric=True),
+                (scientific, "unparseable"),
                 (negative, "negative_sentinel"),
                 (partial, "partial_hours"),
                 (is_range, "range"),
                 (text.str.contains(_CREDITS), "credits_not_hours"),
             )
         )
-        .select("raw", "value", "reason")
+        .select("raw", "value", "reason", "contact_hours")
         .collect()
     )
 

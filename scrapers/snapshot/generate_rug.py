@@ -401,23 +401,48 @@ FACULTIES = {
     "rcs": ("Religion, Culture and Society", "Religie, Cultuur en Maatschappij"),
     "ucg": ("University College", "University College Groningen"),
     "honours": ("Honours College", "Honours College"),
+    # Real (sites.md §5, real-pages-2/rug excerpt gmw), including its titleNl's capital W.
+    "gmw": ("Behavioural and Social Sciences", "Gedrags- en MaatschappijWetenschappen"),
 }
+# Faculties whose catalogue record carries no ``status`` block (as gmw's real record does not).
+FACULTIES_WITHOUT_STATUS = frozenset({"gmw"})
 
 MICRO_PROGRAM = "MC-5801"  # authored: a microcredential made of three course units (a scheme)
 
-# Faculty catalogue programmes: (faculty, code, titleEn, levels). The three FSE degree programmes are real
-# (APIEV program search); the others and the microcredential are authored.
-CATALOG_PROGRAMS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("fse", "60609-5508", "MSc Marine Biology: Science, Business and Policy", ("MASTER",)),
-    ("fse", "60609-5509", "MSc Marine Biology: Research", ("MASTER",)),
-    ("fse", "60365-5510", "MSc Ecology and Evolution: Evolutionary Biology", ("MASTER",)),
-    ("fse", "66860-5505", "MSc Biology: Integrative Biology", ("MASTER",)),
-    ("fse", MICRO_PROGRAM, "Microcredential Water Governance and Climate Adaptation", ("MASTER",)),
-    ("feb", "50952-5201", "BSc Economics and Business Economics", ("BACHELOR",)),
-    ("let", "56034-5101", "BA History", ("BACHELOR",)),
-    ("rcs", "60801-5301", "MA Religion, Conflict and Globalization", ("MASTER",)),
-    ("ucg", "50391-5401", "BSc Liberal Arts and Sciences", ("BACHELOR",)),
+# Faculty catalogue programmes: (faculty, code, titleEn, levels, language). The three FSE degree programmes
+# are real (APIEV program search); the rcs and gmw programmes after the microcredential are real records of
+# the 2024-2025 catalogue (sites.md §5: non-numeric codes, a title ending in a space, the levels
+# CONTRACT_TEACHING and EXTERNAL_PROGRAMMES, ``language`` lists); the others and the microcredential are
+# authored, and so is every ``language`` of an authored or APIEV programme.
+CATALOG_PROGRAMS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("fse", "60609-5508", "MSc Marine Biology: Science, Business and Policy", ("MASTER",), ("ENGLISH",)),
+    ("fse", "60609-5509", "MSc Marine Biology: Research", ("MASTER",), ("ENGLISH",)),
+    ("fse", "60365-5510", "MSc Ecology and Evolution: Evolutionary Biology", ("MASTER",), ("ENGLISH",)),
+    ("fse", "66860-5505", "MSc Biology: Integrative Biology", ("MASTER",), ("ENGLISH",)),
+    (
+        "fse",
+        MICRO_PROGRAM,
+        "Microcredential Water Governance and Climate Adaptation",
+        ("MASTER",),
+        ("ENGLISH",),
+    ),
+    ("feb", "50952-5201", "BSc Economics and Business Economics", ("BACHELOR",), ("ENGLISH",)),
+    ("let", "56034-5101", "BA History", ("BACHELOR",), ("DUTCH",)),
+    ("rcs", "60801-5301", "MA Religion, Conflict and Globalization", ("MASTER",), ("ENGLISH",)),
+    ("rcs", "RCS-BARW", "Bachelor Religious Studies", ("BACHELOR",), ("ENGLISH", "DUTCH")),
+    ("rcs", "RCS-BATHGR", "Bachelor Theology including Greek ", ("BACHELOR",), ("ENGLISH", "DUTCH")),
+    ("ucg", "50391-5401", "BSc Liberal Arts and Sciences", ("BACHELOR",), ("ENGLISH",)),
+    ("gmw", "GMW-CONTR", "Contract teaching: Course units", ("CONTRACT_TEACHING",), ("DUTCH",)),
+    ("gmw", "SPO-MIN", "SPO Minor: Pedagogische Wetenschappen", ("EXTERNAL_PROGRAMMES",), ("DUTCH",)),
+    ("gmw", "PSBA", "Bachelor: Psychology (NL) ", ("BACHELOR",), ("DUTCH",)),
 )
+# The real titleNl of the real programmes above (the others repeat titleEn).
+CATALOG_TITLES_NL = {
+    "RCS-BARW": "Bachelor Religiewetenschap",
+    "RCS-BATHGR": "Bachelor Theologie met Grieks",
+    "GMW-CONTR": "Contractonderwijs: Vakken",
+    "PSBA": "Bachelor: Psychologie (NL) ",
+}
 
 # Terms: key -> (ugTerms, nameEn, nameNl, code, faculty specific). Names and codes follow the real ones.
 TERMS: dict[str, tuple[tuple[str, ...], str, str, str, bool]] = {
@@ -1083,31 +1108,44 @@ def problem_record(year: int, code: str) -> dict:
 
 
 def faculty_catalog(year: int) -> list[dict]:
-    """`/api/faculty/catalog/{year}`: faculties with their programmes (code, titleEn, levels)."""
+    """`/api/faculty/catalog/{year}`: faculties with their programmes, in the real records' shape.
+
+    Key order and keys follow the real 2024-2025 records (sites.md §5): a faculty's ``ouClass``, ``parent``
+    and ``status {year, facultyId, visible, export}``; a programme's ``language`` list and ``specializations``.
+    """
     catalog = []
     for code, (title_en, title_nl) in FACULTIES.items():
         programs = [
             {
                 "id": _uuid("program", program_code),
-                "code": program_code,
-                "titleEn": title,
-                "titleNl": title,
+                "language": list(languages),
                 "levels": list(levels),
-                "official": program_code != MICRO_PROGRAM,
+                "titleEn": title,
+                "titleNl": CATALOG_TITLES_NL.get(program_code, title),
+                "code": program_code,
+                "official": program_code not in (MICRO_PROGRAM, "GMW-CONTR"),
+                "specializations": [],
             }
-            for faculty, program_code, title, levels in CATALOG_PROGRAMS
+            for faculty, program_code, title, levels, languages in CATALOG_PROGRAMS
             if faculty == code
         ]
-        catalog.append(
-            {
-                "id": _uuid("orgunit", code),
-                "code": code,
-                "titleEn": title_en,
-                "titleNl": title_nl,
+        record = {
+            "id": _uuid("orgunit", code),
+            "code": code,
+            "titleEn": title_en,
+            "titleNl": title_nl,
+            "ouClass": None,
+            "parent": None,
+            "programs": programs,
+        }
+        if code not in FACULTIES_WITHOUT_STATUS:
+            record["status"] = {
                 "year": academic_year(year),
-                "programs": programs,
+                "facultyId": record["id"],
+                "visible": True,
+                "export": True,
             }
-        )
+        catalog.append(record)
     return catalog
 
 
@@ -1117,7 +1155,7 @@ def scheme_record(year: int) -> dict:
     `blocks[].entries[].courseOffering.course{code,titleEn,credits}` is the known shape (sites.md §3.3); the
     `program` object beside it (with the fields of a real programme record) is authored."""
     courses = {course.code: course for course in COURSES}
-    title = next(title for _, code, title, _ in CATALOG_PROGRAMS if code == MICRO_PROGRAM)
+    title = next(title for _, code, title, *_ in CATALOG_PROGRAMS if code == MICRO_PROGRAM)
     entries = [
         {
             "id": _uuid("entry", MICRO_PROGRAM, year, code),

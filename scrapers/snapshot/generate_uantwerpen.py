@@ -2,8 +2,10 @@
 
 What belongs here: the pages a crawl of UAntwerp's micro-credentials meets (landing pages, programme listings
 in both card vintages, programme roots, programme-info and study-programme tabs, `ajax/courseInfo` course
-sheets, three summer schools, robots.txt), built on the real page templates of `sites.md` §2 and the real
-study-programme page in `reference/`, and writing them plus their manifest rows under `sites/`.
+sheets, four summer schools with their ECTS and registration sub-pages, robots.txt), built on the real page
+templates of `sites.md` §2 and §5 (study programmes with one pane per academic year, summer schools under two
+prefixes) and the real study-programme page in `reference/`, and writing them plus their manifest rows under
+`sites/`.
 
 Unlike Ghent, no real UAntwerp micro-credential catalogue is known: the landing texts, the URL patterns, the
 DOM, the fee format, the course-code pattern and the summer schools' credits are real; the micro-credentials
@@ -216,6 +218,7 @@ class MicroCredentialSpec:
     omit: frozenset[str] = frozenset()  # practical-information keys left out of the page
     programme_path: str | None = None  # another real form of the study-programme tab URL
     fee: tuple[str, str] | None = None  # a flat fee (EN, NL) instead of the per-credit build-up
+    load_sentence: bool = False  # the study load in a sentence that also gives contact hours
 
 
 def _c(name: str, credits: int, semester: int | str, **kwargs) -> CourseSpec:
@@ -366,6 +369,8 @@ MICRO_CREDENTIALS: tuple[MicroCredentialSpec, ...] = (
         "master",
         "online",
         (_c("Filosofie van de technologie", 4, 2, biannual=True),),
+        # The real form of a fee built from a fixed part and a part per credit (sites.md §5), wording ours.
+        fee=("€ 75.40 + (number of credits x € 8.50)", "€ 75,40 + (aantal studiepunten x € 8,50)"),
     ),
     MicroCredentialSpec(
         "micro-credential-onderwijs-en-diversiteit",
@@ -436,6 +441,7 @@ MICRO_CREDENTIALS: tuple[MicroCredentialSpec, ...] = (
         "hybrid",
         (_c("Global Health Challenges", 5, 1), _c("Health Systems Research", 3, 1)),
         programme_path="about-the-programme/study-programme/",
+        load_sentence=True,
     ),
     MicroCredentialSpec(
         "micro-credential-port-and-maritime-economics",
@@ -611,9 +617,14 @@ class SummerSchoolSpec:
     credits: str  # as printed, real
     faculty: str
     dates: str
-    fee: str
+    fee: str | None  # on the programme page; None: only the registration page states it
     level: str
     description: str
+    prefix: str = "summer-schools"  # the path prefix the landing page links first (sites.md §5: two exist)
+    also_under: str | None = None  # the same school's pages under the other prefix too
+    credits_page: str | None = None  # a programme sub-page that states the credits (irregular slugs, real)
+    credits_statement: str | None = None  # the credits as that sub-page words them
+    registration_fee: str | None = None  # a registration/procedure/ page states the fee (and the dates)
 
 
 SUMMER_SCHOOLS: tuple[SummerSchoolSpec, ...] = (
@@ -623,7 +634,7 @@ SUMMER_SCHOOLS: tuple[SummerSchoolSpec, ...] = (
         "4 ECTS (+2 with an individual paper)",
         "SOW",
         "30 June – 11 July 2025",
-        "€ 650",
+        "Early bird (until 1 May 2025): € 550 | Regular: € 650",
         "Master level (VKS level 7)",
         "An interdisciplinary summer school on how migration and ethno-cultural diversity are changing Europe, "
         "its cities and its institutions, combining lectures, a visit to the European institutions in Brussels "
@@ -650,6 +661,25 @@ SUMMER_SCHOOLS: tuple[SummerSchoolSpec, ...] = (
         "Bachelor level (VKS level 6)",
         "A hands-on summer school in which international teams develop a business idea for a real case, "
         "coached by entrepreneurs and academics.",
+        prefix="summer-winter-schools",
+        credits_page="programme/deliverables---ects-/",
+        credits_statement="4, 5 or 6 ECTS depending on the assignments handed in",
+    ),
+    SummerSchoolSpec(
+        "modelling-infectious-diseases",
+        "Modelling Infectious Diseases",
+        "2–5 ECTS credits",
+        "WET",
+        "14 - 18 July 2025",
+        None,
+        "Master level (VKS level 7)",
+        "An intensive course on mathematical and statistical models of how infectious diseases spread, with "
+        "hands-on computer sessions on real outbreak data.",
+        prefix="summer-winter-schools",
+        also_under="summer-schools",
+        credits_page="programme/study-credits--ects-/",
+        credits_statement="2–5 ECTS credits",
+        registration_fee="PhD students: €300 | Others: €650",
     ),
 )
 
@@ -1007,6 +1037,15 @@ def _outcome_topic(programme: MicroCredential) -> str:
     return topic if programme.language == "en" or topic.isupper() else topic[0].lower() + topic[1:]
 
 
+def _load_text(programme: MicroCredential, hours_unit: str) -> str:
+    """The study load as the info tab prints it: "224 hours", or a sentence with the contact hours in it."""
+    load = programme.study_load
+    if not programme.spec.load_sentence:
+        return f"{load} {hours_unit}"
+    lectures, exercises = load // 5, load // 10  # authored shares of the study time
+    return f"{load} hours of study time, including {lectures} hours of lectures and {exercises} hours of exercises"
+
+
 def practical_information(programme: MicroCredential) -> list[tuple[str, str]]:
     """(label, value HTML) pairs of the programme-info tab's practical-information table, in page order."""
     pick = 0 if programme.language == "en" else 1
@@ -1017,7 +1056,7 @@ def practical_information(programme: MicroCredential) -> list[tuple[str, str]]:
     hours_unit = "hours" if pick == 0 else "uur"
     values = {
         "language": escape(_language_list(programme.teaching_languages, pick)),
-        "load": f"{programme.study_load} {hours_unit}",
+        "load": _load_text(programme, hours_unit),
         "semester": SEMESTER_TEXT[programme.semesters][pick],
         "level": escape(level),
         "mode": escape(mode[pick]),
@@ -1222,12 +1261,16 @@ LANDING_NL = (
 )
 
 
-def summer_school_root(school: SummerSchoolSpec) -> str:
-    return f"{ORIGIN}/en/summer-schools/{school.slug}/"
+def summer_school_root(school: SummerSchoolSpec, prefix: str | None = None) -> str:
+    return f"{ORIGIN}/en/{prefix or school.prefix}/{school.slug}/"
 
 
-def summer_school_programme(school: SummerSchoolSpec) -> str:
-    return f"{summer_school_root(school)}programme/content-description/"
+def summer_school_programme(school: SummerSchoolSpec, prefix: str | None = None) -> str:
+    return f"{summer_school_root(school, prefix)}programme/content-description/"
+
+
+def summer_school_prefixes(school: SummerSchoolSpec) -> tuple[str, ...]:
+    return (school.prefix, school.also_under) if school.also_under else (school.prefix,)
 
 
 def landing_html(language: str) -> str:
@@ -1243,7 +1286,12 @@ def landing_html(language: str) -> str:
     if language == "en":
         schools = "".join(
             f'<li><a href="{summer_school_root(s).removeprefix(ORIGIN)}">{escape(s.title)}</a> ({escape(s.credits)})'
-            "</li>"
+            + "".join(
+                f' (also at <a href="{summer_school_root(s, other).removeprefix(ORIGIN)}">'
+                f"{summer_school_root(s, other).removeprefix(ORIGIN)}</a>)"
+                for other in summer_school_prefixes(s)[1:]
+            )
+            + "</li>"
             for s in SUMMER_SCHOOLS
         )
         blocks.append(
@@ -1380,7 +1428,7 @@ def root_html(programme: MicroCredential) -> str:
     return _programme_page(programme, "about", main)
 
 
-def _key_facts(credits: str, language_line: str, faculty: str, campus: str, language: str) -> str:
+def _key_facts(credits: str | None, language_line: str, faculty: str, campus: str, language: str) -> str:
     """The real key-facts list of a programme-info tab: credits, language, faculty and campus links."""
     en = language == "en"
     faculty_name = FACULTIES[faculty][0 if en else 1]
@@ -1392,8 +1440,7 @@ def _key_facts(credits: str, language_line: str, faculty: str, campus: str, lang
         else f"/nl/campusleven/op-weg-naar-de-campus/{CAMPUSES[campus][2]}/"
     )
     return (
-        "<ul>\n"
-        f"<li>{escape(credits)}</li><li>{escape(language_line)}</li>"
+        "<ul>\n" + (f"<li>{escape(credits)}</li>" if credits else "") + f"<li>{escape(language_line)}</li>"
         f'<li><a href="{faculty_path}" target="_self">{escape(faculty_name)}</a></li>'
         f'<li><a href="{campus_path}" target="_self">{escape(campus_name)}</a></li></ul>\n'
     )
@@ -1560,10 +1607,12 @@ def _course_section(course: Course, faculty: str, language: str, year: int) -> s
     )
 
 
-def _course_units(programme: MicroCredential) -> list[tuple[str, list[Course]]]:
+def _course_units(
+    programme: MicroCredential, courses: Sequence[Course] | None = None
+) -> list[tuple[str, list[Course]]]:
     """Headed groups of courses: one "Compulsory courses" block, or two modules for four courses or more."""
     en = programme.language == "en"
-    courses = programme.courses
+    courses = list(programme.courses if courses is None else courses)
     if len(courses) < 4:
         return [("Compulsory courses" if en else "Verplichte opleidingsonderdelen", courses)]
     half = (len(courses) + 1) // 2
@@ -1571,7 +1620,40 @@ def _course_units(programme: MicroCredential) -> list[tuple[str, list[Course]]]:
     return [(f"{module} 1", courses[:half]), (f"{module} 2", courses[half:])]
 
 
+# The page that keeps the old single-pane form (``div.study-programme-active``, as a third-party scraper
+# stored the reference page): a spider must still read it.
+SINGLE_PANE_SLUG = "micro-credential-erfgoed-en-digitalisering"
+
+
+def pane_years(programme: MicroCredential) -> tuple[int, ...]:
+    """The academic years a study-programme page shows a pane for (sites.md §5: one pane per year).
+
+    Every page shows last year's and this year's; about a third also the next year's (authored choice).
+    """
+    if programme.spec.slug == SINGLE_PANE_SLUG:
+        return (YEAR,)
+    if _stable("next-year-pane", programme.spec.slug) % 3 == 0:
+        return (YEAR - 1, YEAR, YEAR + 1)
+    return (YEAR - 1, YEAR)
+
+
+def pane_courses(programme: MicroCredential, year: int) -> list[Course]:
+    """The courses of one year's pane: last year's programme lacked its last course unit (authored)."""
+    courses = programme.courses
+    return courses[:-1] if year < YEAR and len(courses) > 1 else courses
+
+
+def pane_id(year: int) -> str:
+    """A pane's id; authored, in the ``…-{YEAR}`` form other crawlers of the live site select on."""
+    return f"studyprogramme-{year}"
+
+
 def study_programme_pane(programme: MicroCredential, year: int = YEAR) -> str:
+    """The content of one year's pane: its year heading, then ``div.paneContent`` as in the reference page."""
+    return _heading("h3", f"{year}-{year + 1}") + _pane_content(programme, year)
+
+
+def _pane_content(programme: MicroCredential, year: int) -> str:
     en = programme.language == "en"
     faculty = programme.spec.faculty
     follow = (
@@ -1588,7 +1670,7 @@ def study_programme_pane(programme: MicroCredential, year: int = YEAR) -> str:
         '<div class="main">\n'
         + "".join(_course_section(course, faculty, programme.language, year) for course in courses)
         + "</div>\n</section>\n"
-        for heading, courses in _course_units(programme)
+        for heading, courses in _course_units(programme, pane_courses(programme, year))
     )
     semesters = 1 if programme.semesters in ("1", "2") else 2
     if en:
@@ -1603,7 +1685,6 @@ def study_programme_pane(programme: MicroCredential, year: int = YEAR) -> str:
         )
         path = f"Modeltraject over {semesters} semester{'s' if semesters > 1 else ''}"
     return (
-        f'<div class="study-programme-active">{_heading("h3", f"{year}-{year + 1}")}'
         '<div class="paneContent">\n'
         '<section class="programmes">\n'
         '<div class="main">\n'
@@ -1622,12 +1703,30 @@ def study_programme_pane(programme: MicroCredential, year: int = YEAR) -> str:
         "</section>\n"
         "</div>\n"
         "</section>\n"
-        "</div></div>\n"
+        "</div>"
     )
 
 
+def study_programme_main(programme: MicroCredential) -> str:
+    """The tab's main content: year tabs and one pane per year (the current year active), or the old form."""
+    years = pane_years(programme)
+    if years == (YEAR,):
+        return f'<div class="study-programme-active">{study_programme_pane(programme)}</div>\n'
+    active = ' class="stateActive"'
+    tabs = "".join(
+        f'<li data-desttab="{pane_id(year)}"{active if year == YEAR else ""}>'
+        f'<a href="#{pane_id(year)}">{year}-{year + 1}</a></li>'
+        for year in years
+    )
+    panes = "".join(
+        f'<section class="pane" id="{pane_id(year)}">{study_programme_pane(programme, year)}</section>\n'
+        for year in years
+    )
+    return f'<header class="tabHeader"><ul>{tabs}</ul></header>\n<div class="main tabMain">\n{panes}</div>\n'
+
+
 def study_programme_html(programme: MicroCredential) -> str:
-    return _programme_page(programme, "programme", study_programme_pane(programme))
+    return _programme_page(programme, "programme", study_programme_main(programme))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1765,12 +1864,13 @@ MISSING_SHEET = (
 # Summer schools (sites.md §2.3): the title and credits are real, the rest is authored
 
 
-def _summer_tabs(school: SummerSchoolSpec, active: str) -> str:
-    root = summer_school_root(school).removeprefix(ORIGIN)
+def _summer_tabs(school: SummerSchoolSpec, active: str, prefix: str | None = None) -> str:
+    root = summer_school_root(school, prefix).removeprefix(ORIGIN)
+    registration = "registration/procedure/" if school.registration_fee else "registration/"
     tabs = (
         ("about", "About", root),
         ("programme", "Programme", f"{root}programme/content-description/"),
-        ("registration", "Registration", f"{root}registration/"),
+        ("registration", "Registration", f"{root}{registration}"),
         ("practical", "Practical information", f"{root}practical-information/"),
     )
     active_css = ' class="active"'
@@ -1778,13 +1878,22 @@ def _summer_tabs(school: SummerSchoolSpec, active: str) -> str:
         f'<li{active_css if key == active else ""}><a href="{href}">{label}</a></li>'
         for key, label, href in tabs
     )
-    return f'<nav class="navSection"><ul>{items}</ul></nav>\n'
+    nav = f'<nav class="navSection"><ul>{items}</ul></nav>\n'
+    if school.credits_page:
+        # The programme tab's sub-pages, as the real sites list them in the side menu.
+        nav += (
+            '<nav class="navSub"><ul>'
+            f'<li><a href="{root}programme/content-description/">Content description</a></li>'
+            f'<li><a href="{root}{school.credits_page}">Study credits (ECTS)</a></li>'
+            "</ul></nav>\n"
+        )
+    return nav
 
 
 SUMMER_CRUMBS = (("/en/summer-schools/", "Antwerp Summer University"),)
 
 
-def summer_root_html(school: SummerSchoolSpec) -> str:
+def summer_root_html(school: SummerSchoolSpec, prefix: str | None = None) -> str:
     main = (
         '<div class="managedContent singleMain">\n'
         f'<section class="textSection" id="{_section_id("summer-root", school.slug)}">\n'
@@ -1795,11 +1904,16 @@ def summer_root_html(school: SummerSchoolSpec) -> str:
         "</div>\n</div>\n</section>\n</div>\n"
     )
     return _page(
-        "en", school.title, school.title, main, crumbs=SUMMER_CRUMBS, tabs=_summer_tabs(school, "about")
+        "en",
+        school.title,
+        school.title,
+        main,
+        crumbs=SUMMER_CRUMBS,
+        tabs=_summer_tabs(school, "about", prefix),
     )
 
 
-def summer_programme_html(school: SummerSchoolSpec) -> str:
+def summer_programme_html(school: SummerSchoolSpec, prefix: str | None = None) -> str:
     slug = school.slug
     outcomes = (
         "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in _outcomes(slug, school.title, 0)) + "</ul>"
@@ -1811,7 +1925,7 @@ def summer_programme_html(school: SummerSchoolSpec) -> str:
         (PRACTICAL_LABELS["language"][0], "English"),
         (PRACTICAL_LABELS["level"][0], escape(school.level)),
         (PRACTICAL_LABELS["mode"][0], "Daytime classes on campus"),
-        (PRACTICAL_LABELS["fee"][0], escape(school.fee)),
+        (PRACTICAL_LABELS["fee"][0], escape(school.fee or "")),
         (PRACTICAL_LABELS["outcomes"][0], outcomes),
         (PRACTICAL_LABELS["assessment"][0], escape(_choose(ASSESSMENTS[1:3], "summer-assessment", slug)[0])),
         (PRACTICAL_LABELS["participation"][0], "On site, full-time for the duration of the summer school"),
@@ -1825,11 +1939,17 @@ def summer_programme_html(school: SummerSchoolSpec) -> str:
             "Part of the Nova Academy offer: can count towards a micro-credential.",
         ),
     ]
+    if school.fee is None:
+        pairs = [(label, value) for label, value in pairs if label != PRACTICAL_LABELS["fee"][0]]
+    if school.registration_fee:
+        # The dates are stated with the registration procedure, where the fee is.
+        pairs = [(label, value) for label, value in pairs if label != SUMMER_LABELS["dates"]]
+    credits = None if school.credits_page else school.credits
     main = (
         '<div class="managedContent">\n'
         f'<section class="textSection" id="{_section_id("summer-facts", slug)}">\n'
         '<div class="main">\n<div class="textblock wysiwyg">\n'
-        f"{_key_facts(school.credits, 'Taught in English', school.faculty, 'city', 'en')}"
+        f"{_key_facts(credits, 'Taught in English', school.faculty, 'city', 'en')}"
         "</div>\n</div>\n</section>\n"
         '<div class="wrapComponent wrapTextSection">\n'
         + _details(
@@ -1844,7 +1964,57 @@ def summer_programme_html(school: SummerSchoolSpec) -> str:
         school.title,
         main,
         crumbs=SUMMER_CRUMBS,
-        tabs=_summer_tabs(school, "programme"),
+        tabs=_summer_tabs(school, "programme", prefix),
+    )
+
+
+def summer_credits_html(school: SummerSchoolSpec, prefix: str | None = None) -> str:
+    """A programme sub-page about the school's study credits (the real sites word them in sentences)."""
+    main = (
+        '<div class="managedContent">\n'
+        f'<section class="textSection" id="{_section_id("summer-ects", school.slug)}">\n'
+        '<div class="main">\n<div class="textblock wysiwyg">\n'
+        "<h2>Study credits (ECTS)</h2>\n"
+        f"<p>{escape(school.credits_statement or school.credits)}</p>\n"
+        "<p>Participants who complete the programme receive a transcript of records from the University of "
+        "Antwerp, which their home institution can recognise.</p>\n"
+        "</div>\n</div>\n</section>\n</div>\n"
+    )
+    return _page(
+        "en",
+        f"Study credits (ECTS) | {school.title}",
+        school.title,
+        main,
+        crumbs=SUMMER_CRUMBS,
+        tabs=_summer_tabs(school, "programme", prefix),
+    )
+
+
+def summer_registration_html(school: SummerSchoolSpec, prefix: str | None = None) -> str:
+    """The registration procedure: the fee (in tiers) and the dates, as a practical-information table."""
+    pairs = [
+        (SUMMER_LABELS["dates"], escape(school.dates)),
+        (PRACTICAL_LABELS["fee"][0], escape(school.registration_fee or "")),
+        ("Registration deadline", "15 May 2025"),
+    ]
+    main = (
+        '<div class="managedContent">\n'
+        '<div class="wrapComponent wrapTextSection">\n'
+        + _details(
+            _section_id("summer-registration", school.slug),
+            "Registration procedure",
+            "<p>Register online before the deadline; your registration is final once the fee is paid.</p>"
+            + _practical_table(pairs),
+        )
+        + "</div>\n</div>\n"
+    )
+    return _page(
+        "en",
+        f"Registration procedure | {school.title}",
+        school.title,
+        main,
+        crumbs=SUMMER_CRUMBS,
+        tabs=_summer_tabs(school, "registration", prefix),
     )
 
 
@@ -1908,15 +2078,29 @@ def generate(out_dir: Path = SITES_DIR, reference_page: Path = REFERENCE_PAGE) -
         else:
             write("course_sheet", url, course_sheet_html(course, language))
     for school in SUMMER_SCHOOLS:
-        write(
-            "summer_school_root", summer_school_root(school), summer_root_html(school), SUMMER_LAST_MODIFIED
-        )
-        write(
-            "summer_school_programme",
-            summer_school_programme(school),
-            summer_programme_html(school),
-            SUMMER_LAST_MODIFIED,
-        )
+        for prefix in summer_school_prefixes(school):
+            root = summer_school_root(school, prefix)
+            write("summer_school_root", root, summer_root_html(school, prefix), SUMMER_LAST_MODIFIED)
+            write(
+                "summer_school_programme",
+                summer_school_programme(school, prefix),
+                summer_programme_html(school, prefix),
+                SUMMER_LAST_MODIFIED,
+            )
+            if school.credits_page:
+                write(
+                    "summer_school_credits",
+                    root + school.credits_page,
+                    summer_credits_html(school, prefix),
+                    SUMMER_LAST_MODIFIED,
+                )
+            if school.registration_fee:
+                write(
+                    "summer_school_registration",
+                    root + "registration/procedure/",
+                    summer_registration_html(school, prefix),
+                    SUMMER_LAST_MODIFIED,
+                )
     merge_manifest(out_dir / MANIFEST_NAME, HOST, report.rows)
     return report
 

@@ -109,15 +109,24 @@ class _Night:
         self.server.routes[key] = Route.in_memory(url, text.encode("utf-8"), content_type, NIGHT_TWO)
         (self.changed if old is not None else self.added).append(url)
 
-    def edit(self, url: str, *replacements: tuple[str, str, int]) -> None:
-        """Replaces each ``old`` by ``new``, which must occur exactly ``count`` times."""
-        text = self.text(url)
+    def edit(
+        self, url: str, *replacements: tuple[str, str, int], within: tuple[str, str] | None = None
+    ) -> None:
+        """Replaces each ``old`` by ``new``, which must occur exactly ``count`` times (in the part of the page
+        from ``within``'s first marker to its second, or the page's end, when given)."""
+        page = self.text(url)
+        start, end = 0, len(page)
+        if within:
+            start = page.index(within[0])
+            end = page.find(within[1], start)
+            end = len(page) if end < 0 else end
+        text = page[start:end]
         for old, new, count in replacements:
             found = text.count(old)
             if found != count:
                 raise ValueError(f"expected {count} x {old!r} in {url}, found {found}")
             text = text.replace(old, new)
-        self.put(url, text)
+        self.put(url, page[:start] + text + page[end:])
 
     # -- the four changes ---------------------------------------------------------------------------------
     def add_programme(self) -> None:
@@ -152,7 +161,12 @@ class _Night:
             ("€ 638 (= €320 administratiekosten + (6 x", "€ 585 (= €320 administratiekosten + (5 x", 1),
         )
         units = (("6 <span>studiepunten</span>", "5 <span>studiepunten</span>", 1), ("\t168\n", "\t140\n", 1))
-        self.edit(f"{root}/studieprogramma/", *units)
+        # Only this year's pane changes: the page's other year panes keep what those years had.
+        self.edit(
+            f"{root}/studieprogramma/",
+            *units,
+            within=('id="studyprogramme-2025"', '</section>\n<section class="pane"'),
+        )
         self.edit(f"{COURSE_INFO}?id=2025-{CHANGED_COURSE}&lang=nl", *units)
 
     def redesign_study_programme(self) -> None:

@@ -24,8 +24,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from scrapers import SPIDER_VERSION
+from scrapers.httpcache import CACHE_DAMAGED
 from scrapers.items import HarvestIssue
-from scrapers.memo import PARSE_INPUT, FollowUp, ParseMemo, input_digest
+from scrapers.memo import MEMO_SUFFIX, PARSE_INPUT, FollowUp, ParseMemo, input_digest
 
 
 def clean_text(parts: Iterable[str] | str | None) -> str | None:
@@ -98,7 +99,8 @@ class RegistrySpider(scrapy.Spider):
             settings = getattr(self, "settings", None)
             cache_dir = settings.get("HTTPCACHE_DIR") if settings is not None else None
             enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED") and cache_dir
-            self._memo = ParseMemo(Path(cache_dir) / f"{self.name}.parse-memo.pickle" if enabled else None)
+            path = Path(cache_dir) / f"{self.name}{MEMO_SUFFIX}" if enabled else None
+            self._memo = ParseMemo(path, stats=self.crawler_stats)
         return self._memo
 
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -122,6 +124,30 @@ class RegistrySpider(scrapy.Spider):
                 outputs.append(output)
             yield output
         self.memo.put(key, outputs)
+        # After the memo: a damaged cache entry is tonight's event, not part of what the page gives.
+        yield from self._cache_damage_issue(meta, response.url)
+
+    def _cache_damage_issue(self, meta: dict[str, Any], url: str) -> Iterator[HarvestIssue]:
+        """A ``cache_damaged`` issue when the HTTP cache refused this page's stored copy (scrapers/httpcache.py):
+        the page was fetched whole again, and the damaged file is named. Once per request."""
+        detail = meta.get(CACHE_DAMAGED)
+        if not detail or meta.get("cache_damage_recorded"):
+            return
+        meta["cache_damage_recorded"] = True
+        page_kind = self.page_kind(url)
+        self.count(f"microcred/issue/{page_kind}/cache_damaged")
+        yield HarvestIssue(
+            page_kind=page_kind,
+            reason="cache_damaged",
+            detail=f"stored copy not used, page fetched again: {detail}"[:500],
+            source=self.name,
+            source_url=url,
+            fetched_at=meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
+            http_status=int(meta.get("server_status") or 0),
+            body_sha256="",
+            spider=self.name,
+            spider_version=SPIDER_VERSION,
+        )
 
     def _replay(self, stored: list[Any], response: Response) -> Iterator[Any]:
         fresh = self.provenance(response)
@@ -193,6 +219,7 @@ class RegistrySpider(scrapy.Spider):
         """Requests that failed for good (after retries) are recorded, with the reason, as issues."""
         request = failure.request
         page_kind = self.page_kind(request.url)
+        yield from self._cache_damage_issue(request.meta, request.url)
         if failure.check(HttpError):
             response = failure.value.response
             yield self.issue(

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from scrapy.http import Response, TextResponse
 
@@ -35,6 +35,29 @@ _CATALOG_LINK = re.compile(
 _SCHOOL_LINK = re.compile(r"^https?://(?:www\.)?rug\.nl/education/summer-winter-schools/(.+)$")
 _API_YEAR = re.compile(r"/api/(?:faculty/catalog/)?(\d{4}-\d{4})\b")
 _MICRO_TITLE = re.compile(r"^\s*micro-?credential", re.IGNORECASE)
+
+# What the faculty catalogue is known to carry (real records in sites.md §5, and our snapshot). Anything else
+# is counted (``microcred/ocasys/unknown_key/…``, ``…/unknown_level/…``) and otherwise ignored: the API
+# may grow, and a new key or level must never stop a harvest.
+_FACULTY_KEYS = frozenset(
+    {"id", "code", "titleEn", "titleNl", "ouClass", "parent", "programs", "status", "year"}
+)
+_PROGRAM_KEYS = frozenset(
+    {"id", "code", "titleEn", "titleNl", "levels", "language", "languages", "official", "specializations"}
+)
+_LEVELS = frozenset(
+    {
+        "BACHELOR",
+        "MASTER",
+        "PRE_MASTER",
+        "EXCHANGE",
+        "FACULTY_LEVEL_MINOR",
+        "UNIVERSITY_LEVEL_MINOR",
+        "CONTRACT_TEACHING",
+        "EXTERNAL_PROGRAMMES",
+        "MICROCREDENTIAL",
+    }
+)
 
 # Practical-information labels (as printed, lower case) -> ProgrammeItem field.
 _SCHOOL_FIELDS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -60,7 +83,8 @@ def api_course_url(year_text: str, code: str) -> str:
 
 
 def api_scheme_url(year_text: str, program_code: str) -> str:
-    return f"{OCASYS}/api/{year_text}/scheme/program/{program_code}"
+    # Programme codes are opaque ("60609-5508", "RCS-BARW", "60688-nw"): quoted, never parsed.
+    return f"{OCASYS}/api/{year_text}/scheme/program/{quote(program_code, safe='-_.~')}"
 
 
 def faculty_catalog_url(year: int) -> str:
@@ -119,6 +143,19 @@ def _goal_lines(goals: str | None) -> list[str]:
         return []
     lines = (clean_text(line.lstrip("@•*- \t")) for line in goals.splitlines())
     return [line for line in lines if line]
+
+
+def _language_values(record: dict) -> list[Any]:
+    """A record's languages, under ``language`` (faculty catalogue, course offerings) or ``languages``."""
+    values: list[Any] = []
+    for key in ("language", "languages"):
+        value = record.get(key)
+        values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def _languages(record: dict) -> str | None:
+    return _joined(_language_values(record))
 
 
 def _dicts(value: Any) -> list[dict]:
@@ -374,9 +411,16 @@ class RugSpider(RegistrySpider):
         year_match = _API_YEAR.search(response.url)
         year_text = year_match.group(1) if year_match else None
         for faculty in _dicts(data):
+            self._count_unknown_keys("faculty", faculty, _FACULTY_KEYS)
             for program in _dicts(faculty.get("programs")):
+                self._count_unknown_keys("program", program, _PROGRAM_KEYS)
                 code, title = program.get("code"), program.get("titleEn")
+                # Codes are opaque strings ("60609-5508", "RCS-BARW", "60688-nw"); only their ends are trimmed.
+                code = code.strip() if isinstance(code, str) and code.strip() else None
                 levels = program.get("levels") if isinstance(program.get("levels"), list) else []
+                for level in levels:
+                    if level not in _LEVELS:
+                        self.count(f"microcred/ocasys/unknown_level/{str(level)[:40]}")
                 is_micro = (
                     isinstance(title, str) and _MICRO_TITLE.match(title)
                 ) or "MICROCREDENTIAL" in levels
@@ -397,8 +441,14 @@ class RugSpider(RegistrySpider):
                     "faculty": clean_text(faculty.get("titleEn"))
                     if isinstance(faculty.get("titleEn"), str)
                     else None,
+                    "languages_raw": _languages(program),
                 }
                 yield self.request(api_scheme_url(year_text, code), meta={"listing": listing})
+
+    def _count_unknown_keys(self, where: str, record: dict, known: frozenset[str]) -> None:
+        for key in record:
+            if key not in known:
+                self.count(f"microcred/ocasys/unknown_key/{where}/{str(key)[:40]}")
 
     def parse_scheme(self, response: Response) -> Iterator[Any]:
         data, issue = self._json(response, "scheme")
@@ -441,7 +491,7 @@ class RugSpider(RegistrySpider):
             programme_type=listing.get("programme_type"),
             faculty=_english(program.get("facultyTitle")) or listing.get("faculty"),
             credits_raw=_number_text(program.get("credits")),
-            languages_raw=_joined(program.get("languages") or []),
+            languages_raw=_languages(program) or listing.get("languages_raw"),
             semester_raw=clean_text(program.get("term")) if isinstance(program.get("term"), str) else None,
             listing_title=listing.get("listing_title"),
             listing_url=listing.get("listing_url"),
@@ -471,7 +521,7 @@ class RugSpider(RegistrySpider):
                     if isinstance(course.get("titleEn"), str)
                     else None,
                     credits_raw=_number_text(course.get("credits")),
-                    languages_raw=_joined(offering.get("language") or []),
+                    languages_raw=_languages(offering),
                     semester_raw=_term_text(offering.get("term")),
                     row_class=clean_text(entry.get("type")) if isinstance(entry.get("type"), str) else None,
                     offered=True,
@@ -518,9 +568,7 @@ class RugSpider(RegistrySpider):
             else None
         )
         offerings = _dicts(data.get("courseOfferings"))
-        languages = _joined(
-            language for offering in offerings for language in (offering.get("language") or [])
-        )
+        languages = _joined(language for offering in offerings for language in _language_values(offering))
         semester = _joined((_term_text(offering.get("term")) for offering in offerings), separator="; ")
         goals = _english(data.get("goals"))
         outcomes = _goal_lines(

@@ -5,18 +5,23 @@ Landing pages (``/en/study/programmes/all-programmes/micro-credential/``, ``/nl/
 ``section.courseItem > a`` or ``.listCourses a.wrap``; only micro-credential cards are followed) -> programme
 root (``…/{slug}/``) -> its "Programme info" / "Opleidingsinfo" tab (key facts, practical information) -> its
 "Study programme" / "Studieprogramma" tab (``section.course`` per course unit) -> ``ajax/courseInfo`` sheets.
-The landing page also links summer schools (``/en/summer-schools/{slug}/``), whose "Programme" tab
-(``…/programme/content-description/``) carries their credits and practical information.
+The landing page also links summer schools (``/en/summer-schools/{slug}/`` or ``/en/summer-winter-schools/{slug}/``,
+one school read once whichever prefixes link it), whose "Programme" tab (``…/programme/content-description/``)
+carries their practical information, and whose ECTS sub-page (``programme/study-credits--ects-/``, any slug with
+"ects") and registration sub-pages (``registration/procedure/``) may carry their credits and fees.
 
 A programme is described by three pages, so the root and programme-info callbacks pass what they read on in
-``meta["programme"]`` and the study-programme page emits the one ``ProgrammeItem`` per academic-year pane. No
-programme code is published, so ``source_code`` is the slug of the programme URL.
+``meta["programme"]`` and the study-programme page emits one ``ProgrammeItem`` per academic-year pane it files
+(sites.md §5: ``div.main.tabMain > section.pane[id]``, tabs in ``header.tabHeader``; or the older single
+``div.study-programme-active`` form). No programme code is published, so ``source_code`` is the slug of the
+programme URL (a summer school's slug is the same under both prefixes).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -36,8 +41,14 @@ LANDING_URLS = (
 )
 COURSE_INFO = f"{HOST}/ajax/courseInfo"
 
-_SLUG = re.compile(r"/(?:all-programmes|alle-opleidingen|summer-schools)/([^/?#]+)")
-_YEAR_SPAN = re.compile(r"\d{4}\s*-\s*\d{4}")
+_SLUG = re.compile(r"/(?:all-programmes|alle-opleidingen|summer-schools|summer-winter-schools)/([^/?#]+)")
+# A summer school's sub-pages that can state its credits or fees (sites.md §5): an ECTS page under the
+# programme tab, whatever its slug ("study-credits--ects-", "deliverables---ects-"), and the registration
+# pages ("registration/procedure/").
+_SCHOOL_ECTS_PAGE = re.compile(r"/programme/[^/?#]*ects[^/?#]*/?$", re.IGNORECASE)
+_SCHOOL_REGISTRATION = re.compile(r"/registration/[^/?#]+/?$")
+_YEAR_SPAN = re.compile(r"(\d{4})\s*[-–]\s*\d{4}")
+_PANE_ID_YEAR = re.compile(r"-(\d{4})(?!\d)")
 _ID_PARAM = re.compile(r"[?&]id=(\d{4})-([0-9A-Z]+)")
 _CREDIT_FACT = re.compile(r"\d.*(?:ects|studiepunt|credit)", re.IGNORECASE)
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
@@ -52,6 +63,10 @@ _INFO_FIELDS = {
     "studiebelasting": "hours_raw",
     "semester": "semester_raw",
     "academic year": "academic_year_raw",
+    "credits": "credits_raw",
+    "study credits": "credits_raw",
+    "ects credits": "credits_raw",
+    "studiepunten": "credits_raw",
     "academiejaar": "academic_year_raw",
 }
 _OUTCOME_LABELS = ("learning outcomes", "leerresultaten")
@@ -87,6 +102,23 @@ _PROGRAMME_FIELDS = frozenset(
 )
 
 
+# What a pane of another year than the active one carries over from the earlier tabs: who, not what.
+_IDENTITY = ("source_code", "title", "programme_type", "faculty", "campus", "listing_title", "listing_url")
+_IDENTITY += ("page_language",)
+
+
+@dataclass
+class _Pane:
+    """One academic-year pane of a study-programme page and what could be told about its year."""
+
+    element: Any
+    name: str
+    year: str | None  # the year as printed where it was read ("2025-2026", or "2025" from an id or link)
+    start: int | None  # its first calendar year
+    active: bool
+    conflict: str | None  # the disagreeing years, when the sources disagree
+
+
 def _has_class(name: str) -> str:
     # The plain contains() is a cheap pre-filter (as cssselect writes it); the second test decides.
     return f"contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
@@ -112,13 +144,18 @@ _X_VALUES = _xpath(f".//div[{_has_class('value')}]")
 _X_LI = _xpath("descendant-or-self::li")
 _X_P = _xpath("descendant-or-self::p")
 _X_A = _xpath("descendant-or-self::a")
+# The live page: one ``section.pane[id]`` per academic year in ``div.main.tabMain``, its tab a
+# ``header.tabHeader li[data-desttab]`` (sites.md §5).
+_X_TAB_PANES = _xpath(f"//div[{_has_class('tabMain')}]/section[{_has_class('pane')}][@id]")
+_X_TABS = _xpath(f"//header[{_has_class('tabHeader')}]//li[@data-desttab]")
+# The form a third-party scraper stored (``div.study-programme-active`` around the active pane only).
 # ``//div[starts-with(normalize-space(@class), 'study-programme')]``: libxml2 tests a class attribute node
 # (``@class[…]/..``) about a third faster than an element whose predicate must step to its attribute.
 _X_PANES = _xpath(
     "//div/@class[contains(., 'study-programme')][starts-with(normalize-space(.), 'study-programme')]/.."
 )
 _X_COURSES = _xpath(f"descendant-or-self::section[{_has_class('course')}]")
-_X_PANE_YEAR = _xpath(f"./h3[{_has_class('heading')}][1]")
+_X_PANE_YEAR = _xpath(f"(./h3 | ./header/h3)[{_has_class('heading')}][1]")
 _X_COURSE_LINK = _xpath("descendant-or-self::h5/descendant::a")
 _X_COURSE_LINK_HREF = _xpath("descendant-or-self::h5/descendant::a/@href")
 _X_HEADER_LINK = _xpath("descendant-or-self::header/descendant::a")
@@ -134,6 +171,10 @@ _X_ACADEMIC_YEAR_TEXT = _xpath(
 _NAV_SECTION = f"descendant-or-self::nav[{_has_class('navSection')}]/descendant::a"
 _X_NAV_HREFS = _xpath(f"{_NAV_SECTION}/@href")
 _X_NAV_LINKS = _xpath(f"{_NAV_SECTION}[@href]")
+# A summer school's tabs and its side menu of sub-pages (where an ECTS page is listed).
+_X_SCHOOL_NAV_HREFS = _xpath(
+    f"{_NAV_SECTION}/@href | descendant-or-self::nav[{_has_class('navSub')}]/descendant::a/@href"
+)
 _X_TITLE_TEXT = _xpath(f"descendant-or-self::span[{_has_class('main')}]/descendant-or-self::text()")
 _X_H1_TEXT = _xpath("descendant-or-self::h1/descendant-or-self::text()")
 # ``div.managedContent li`` on the page root. Only a div that holds a list item can give one, so the class
@@ -141,6 +182,7 @@ _X_H1_TEXT = _xpath("descendant-or-self::h1/descendant-or-self::text()")
 _MANAGED_ITEMS = f"(//li/ancestor::div)[{_has_class('managedContent')}]/descendant::li"
 _X_MANAGED_LINKS = _xpath(f"{_MANAGED_ITEMS}/descendant::a")
 _X_MANAGED_ITEMS = _xpath(_MANAGED_ITEMS)
+_X_MANAGED_STATEMENTS = _xpath(f"//div[{_has_class('managedContent')}]//*[self::p or self::li or self::h2]")
 _X_INFO_ROWS = _xpath(f"(//tr/ancestor::div)[{_has_class('managedContent')}]/descendant::tr[th and td]")
 _X_FIRST_TH = _xpath("./th[1]")
 _X_FIRST_TD = _xpath("./td[1]")
@@ -238,8 +280,8 @@ class UAntwerpenSpider(RegistrySpider):
     default_years = (2025,)
     routes: ClassVar[list[tuple[str, str]]] = [
         (r"/ajax/courseInfo\b", "parse_course_sheet"),
-        (r"/summer-schools/[^/?#]+/programme/", "parse_summer_school"),
-        (r"/summer-schools/[^/?#]+/?$", "parse_summer_school_root"),
+        (r"/summer-(?:winter-)?schools/[^/?#]+/(?:programme|registration)/", "parse_summer_school"),
+        (r"/summer-(?:winter-)?schools/[^/?#]+/?$", "parse_summer_school_root"),
         (r"/(?:all-programmes|aanbod)/micro-credential/?$", "parse_landing"),
         (r"/(?:all-programmes|alle-opleidingen)/?\?", "parse_listing"),
         (r"/(?:study-programme|studieprogramma)(?:/|$)", "parse_study_programme"),
@@ -253,12 +295,22 @@ class UAntwerpenSpider(RegistrySpider):
     # -- landing and listing --------------------------------------------------------------------------
     def parse_landing(self, response: Response) -> Iterator[Any]:
         followed = 0
+        schools: set[str | None] = set()
         for link in _X_LANDING_LINKS(self._tree(response)):
             url = response.urljoin(link.get("href"))
+            if not self.own_domain(url):
+                continue
             callback = getattr(self.callback_for(url), "__name__", "")
             if callback == "parse_listing":
                 yield self.request(url)
             elif callback == "parse_summer_school_root":
+                # One school may be linked under both prefixes (summer-schools/, summer-winter-schools/):
+                # it is one school, read once, under the first link met.
+                slug = programme_slug(url)
+                if slug in schools:
+                    self.count("microcred/skipped/summer_school_seen_under_another_prefix")
+                    continue
+                schools.add(slug)
                 card = {
                     "listing_title": _text(link),
                     "listing_url": response.url,
@@ -350,30 +402,101 @@ class UAntwerpenSpider(RegistrySpider):
         yield self._programme_item(response, programme)
 
     def parse_study_programme(self, response: Response) -> Iterator[Any]:
+        """One ``ProgrammeItem`` and its courses per academic-year pane, each filed under its own pane's year.
+
+        The active pane (or the only one) carries what the earlier tabs said; another pane is filed only when
+        its year is one the spider was asked for, with the programme's identity alone (the info tab speaks
+        for the active year). A pane whose year cannot be told gives an issue and files nothing.
+        """
         root = self._tree(response)
         carried = bool(page_meta(response).get("programme"))
         programme = self._carried(response)
         programme.update(self._header(root))
         code = programme.get("source_code")
-        panes = _X_PANES(root)
-        if not panes and _X_COURSES(root):
-            panes = [root]  # a page without year panes: the whole page is one
+        panes = self._panes(root)
         courses_seen = 0
         for pane in panes:
-            year = _text(next(iter(_X_PANE_YEAR(pane)), None))
-            year = year if year and _YEAR_SPAN.search(year) else None
-            courses = _X_COURSES(pane)
-            if not year:
-                hrefs = (href for course in courses for href in _X_COURSE_LINK_HREF(course))
-                year = next((m.group(1) for m in map(_ID_PARAM.search, hrefs) if m), None)
+            courses = _X_COURSES(pane.element)
             courses_seen += len(courses)
-            yield self._programme_item(response, programme, academic_year_raw=year)
-            yield from self._courses(response, courses, code, year)
+            if pane.conflict or not pane.year:
+                yield self.issue(
+                    response,
+                    page_kind="study_programme",
+                    reason="pane_year_conflict" if pane.conflict else "pane_year_unknown",
+                    detail=f"{code}: pane {pane.name}, {len(courses)} course(s) not filed"
+                    + (f" ({pane.conflict})" if pane.conflict else ""),
+                )
+                continue
+            if not pane.active and pane.start not in self.years:
+                self.count("microcred/skipped/pane_year_not_requested")
+                continue
+            fields = programme if pane.active else {k: programme[k] for k in _IDENTITY if k in programme}
+            yield self._programme_item(response, fields, academic_year_raw=pane.year)
+            yield from self._courses(response, courses, code, pane.year)
         if not courses_seen:
             yield self.issue(response, page_kind="study_programme", reason="no_courses", detail=code)
             if not panes and carried:
                 # Nothing to attach a year to, but what the earlier tabs said is not thrown away.
                 yield self._programme_item(response, programme)
+
+    @staticmethod
+    def _panes(root) -> list[_Pane]:
+        """The page's year panes in any of the forms met, each with the year it can be told to hold.
+
+        A pane's year is read from its heading ("2025-2026"), its id (``…-2025``), its tab's label and the
+        ``?id=2025-…`` links of its courses, in that order; sources that disagree make the year unknown.
+        """
+        tabs = {}
+        for tab in _X_TABS(root):
+            target = (tab.get("data-desttab") or "").lstrip("#")
+            classes = (tab.get("class") or "").split()
+            tabs[target] = (_text(tab), "stateActive" in classes or "active" in classes)
+        found = _X_TAB_PANES(root)
+        if found:
+            elements = [(pane, pane.get("id")) for pane in found]
+        else:
+            elements = [(pane, pane.get("class")) for pane in _X_PANES(root)]
+            if not elements and _X_COURSES(root):
+                elements = [(root, "page")]  # a page without year panes: the whole page is one
+        panes = []
+        for index, (element, name) in enumerate(elements):
+            tab_label, tab_active = tabs.get(name or "", (None, False))
+            classes = (element.get("class") or "").split()
+            heading = _text(next(iter(_X_PANE_YEAR(element)), None))
+            id_match = _PANE_ID_YEAR.search(element.get("id") or "") if found else None
+            hrefs = (href for course in _X_COURSES(element) for href in _X_COURSE_LINK_HREF(course))
+            link_years = {m.group(1) for m in map(_ID_PARAM.search, hrefs) if m}
+            candidates = [
+                (raw, _YEAR_SPAN.search(raw).group(1))
+                for raw in (heading, tab_label)
+                if raw and _YEAR_SPAN.search(raw)
+            ]
+            if id_match:
+                candidates.insert(1, (id_match.group(1), id_match.group(1)))
+            if len(link_years) == 1:
+                (link_year,) = link_years
+                candidates.append((link_year, link_year))
+            starts = sorted({start for _, start in candidates} | link_years)
+            conflict = " / ".join(starts) if len(starts) > 1 else None
+            active = (
+                tab_active
+                or "stateActive" in classes
+                or "study-programme-active" in classes
+                or len(elements) == 1
+            )
+            panes.append(
+                _Pane(
+                    element=element,
+                    name=name or str(index + 1),
+                    year=candidates[0][0] if candidates and not conflict else None,
+                    start=int(starts[0]) if len(starts) == 1 else None,
+                    active=active,
+                    conflict=conflict,
+                )
+            )
+        if panes and not any(pane.active for pane in panes):
+            panes[0].active = True  # unmarked: the first pane is the newest year (as other crawlers found)
+        return panes
 
     def _courses(
         self, response: Response, courses: list, programme_code: str | None, year: str | None
@@ -463,14 +586,21 @@ class UAntwerpenSpider(RegistrySpider):
 
     # -- summer schools -------------------------------------------------------------------------------
     def parse_summer_school_root(self, response: Response) -> Iterator[Any]:
+        """The school's tabs: its programme page first, then the pages that may state credits or fees."""
         root = self._tree(response)
         programme = self._carried(response)
         programme.update(self._header(root))
-        target = next(
-            (response.urljoin(href) for href in _X_NAV_HREFS(root) if "/programme/" in href),
-            None,
-        )
-        if not target:
+        programme_page, extra = None, []
+        for href in _X_SCHOOL_NAV_HREFS(root):
+            url = response.urljoin(href)
+            path = urlsplit(url).path
+            if not self.own_domain(url) or programme_slug(url) != programme.get("source_code"):
+                continue
+            if "/programme/" in path and not _SCHOOL_ECTS_PAGE.search(path):
+                programme_page = programme_page or url
+            elif _SCHOOL_ECTS_PAGE.search(path) or _SCHOOL_REGISTRATION.search(path):
+                extra.append(url)
+        if not programme_page:
             yield self.issue(
                 response,
                 page_kind="summer_school",
@@ -478,16 +608,46 @@ class UAntwerpenSpider(RegistrySpider):
                 detail=programme.get("source_code"),
             )
             return
-        yield self.request(target, meta={"programme": programme})
+        # ECTS pages before registration pages: a page about credits says them most plainly.
+        pending = sorted(
+            dict.fromkeys(extra), key=lambda url: not _SCHOOL_ECTS_PAGE.search(urlsplit(url).path)
+        )
+        yield self.request(programme_page, meta={"programme": programme, "pending": pending})
 
     def parse_summer_school(self, response: Response) -> Iterator[Any]:
+        """A school's programme, ECTS or registration page: what it adds, then the next page or the item.
+
+        The first statement of a field wins (the programme page's before a sub-page's); the practical
+        information of every page is kept in ``info`` under its own label.
+        """
         root = self._tree(response)
+        meta = page_meta(response)
         programme = self._carried(response)
-        programme.update(self._header(root))
-        programme.update(self._key_facts(root))
+        for key, value in self._header(root).items():
+            programme.setdefault(key, value)
+        facts = self._key_facts(root)
+        if not facts and _SCHOOL_ECTS_PAGE.search(urlsplit(response.url).path):
+            facts = self._credit_statement(root)  # a page about credits: its first statement of them
         info, outcomes, fields = self._practical_info(root)
-        programme.update(fields)
-        if not info and not programme.get("credits_raw"):
+        for key, value in {**fields, **facts}.items():
+            programme.setdefault(key, value)
+        merged = dict(programme.get("info") or {})
+        for label, value in info.items():
+            merged.setdefault(label, value)
+        programme["info"] = merged
+        if outcomes and not programme.get("learning_outcomes"):
+            programme["learning_outcomes"] = outcomes
+        pending = list(meta.get("pending") or [])
+        if pending:
+            read_from = self.provenance(response)
+            yield self.request(
+                pending[0], meta={"programme": programme, "pending": pending[1:], "read_from": read_from}
+            )
+            return
+        yield from self._summer_school_item(response, programme)
+
+    def _summer_school_item(self, response: Response, programme: dict[str, Any]) -> Iterator[Any]:
+        if not programme.get("info") and not programme.get("credits_raw"):
             yield self.issue(
                 response,
                 page_kind="summer_school",
@@ -495,7 +655,7 @@ class UAntwerpenSpider(RegistrySpider):
                 detail=programme.get("source_code"),
             )
             return
-        yield self._programme_item(response, programme, info=info, learning_outcomes=outcomes)
+        yield self._programme_item(response, programme)
 
     # -- failures -------------------------------------------------------------------------------------
     def on_error(self, failure) -> Iterator[Any]:
@@ -504,6 +664,18 @@ class UAntwerpenSpider(RegistrySpider):
         meta = failure.request.meta
         if meta.get("fallback_url"):
             yield self.request(meta["fallback_url"], meta={"programme": meta.get("programme") or {}})
+        elif meta.get("pending") is not None and meta.get("programme"):
+            # A summer school's sub-page failed: the next one is still read, or what was read is kept,
+            # with the provenance of the last page that was read.
+            pending, programme = list(meta["pending"]), meta["programme"]
+            if pending:
+                yield self.request(
+                    pending[0],
+                    meta={"programme": programme, "pending": pending[1:], "read_from": meta.get("read_from")},
+                )
+            elif meta.get("read_from") and (programme.get("info") or programme.get("credits_raw")):
+                fields = {k: v for k, v in programme.items() if k in _PROGRAMME_FIELDS and v is not None}
+                yield ProgrammeItem(**fields, **meta["read_from"])
 
     # -- shared readers -------------------------------------------------------------------------------
     def _carried(self, response: Response) -> dict[str, Any]:
@@ -549,6 +721,15 @@ class UAntwerpenSpider(RegistrySpider):
             if _X_A(item):
                 continue
             text = _text(item)
+            if text and _CREDIT_FACT.search(text):
+                return {"credits_raw": text}
+        return {}
+
+    @staticmethod
+    def _credit_statement(root) -> dict[str, str]:
+        """The first paragraph or list item of the main content that states credits ("2–5 ECTS credits")."""
+        for element in _X_MANAGED_STATEMENTS(root):
+            text = _text(element)
             if text and _CREDIT_FACT.search(text):
                 return {"credits_raw": text}
         return {}

@@ -1,9 +1,11 @@
 """Ghent University: studiekiezer.ugent.be (sites.md §1).
 
 Listing (``/{lang}/zoek?zt=&aj={year}``) -> ``lazyLoadedChunk`` batches (``/incrementalsearch``) -> programme
-pages (``/{year}/{slug}/programma`` from 2023, ``/{slug}/programma/{year}`` before) -> course sheets
+pages (``/{year}/{slug}/programma`` from 2023, ``/{slug}/programma/{year}`` before, or by programme code
+``/{year}/{lang}/afstudeerrichting/{CODE}``) -> course sheets
 (``/{year}/studiefiche/{lang}/{code}``, older ``/studiefiche/{lang}/{code}/{year}``). Only cards whose type
-or title says micro-credential are followed.
+or title says micro-credential are followed. Semester codes are carried as printed ("1", "3" for the summer
+period, "A2" for one of several offerings, "(1)" for not offered that year): their meaning is the normaliser's.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from scrapers.spiders.base import RegistrySpider, clean_text, page_meta, page_tr
 HOST = "https://studiekiezer.ugent.be"
 _YEAR_FIRST = re.compile(r"^https?://[^/]+/(\d{4})/([^/?#]+)/?$")
 _YEAR_LAST = re.compile(r"^https?://[^/]+/([^/?#]+)/(\d{4})/?$")
-_PROGRAMME_YEAR = re.compile(r"/(\d{4})/[^/]+/programma|/programma/(\d{4})")
+# The programme-code form (sites.md §5): ``/{YEAR}/{nl|en}/afstudeerrichting/{CODE}``, a programme page itself.
+_PROGRAMME_BY_CODE = re.compile(r"^https?://[^/]+/(\d{4})/(nl|en)/afstudeerrichting/([^/?#]+)/?$")
+_PROGRAMME_YEAR = re.compile(
+    r"/(\d{4})/[^/]+/programma|/programma/(\d{4})|/(\d{4})/(?:nl|en)/afstudeerrichting/"
+)
 _SHEET_YEAR = re.compile(r"/(\d{4})/studiefiche/|/studiefiche/[a-z]{2}/[^/]+/(\d{4})")
 _TRAILING_CODE = re.compile(r"\s*\(([A-Z]\d{6})\)\s*$")
 
@@ -77,7 +83,7 @@ _X_NEXT = etree.XPath("following-sibling::*[1]")
 
 def programme_url(card_href: str) -> str | None:
     """The programme ("programma") page for a listing card's link, in either URL era."""
-    if "/programma" in card_href:
+    if "/programma" in card_href or _PROGRAMME_BY_CODE.match(card_href):
         return card_href
     if match := _YEAR_FIRST.match(card_href):
         year, slug = match.groups()
@@ -109,6 +115,7 @@ class UGentSpider(RegistrySpider):
         (r"/incrementalsearch\b", "parse_chunk"),
         (r"/studiefiche/", "parse_course_sheet"),
         (r"/programma(/\d{4})?/?$", "parse_programme"),
+        (r"/\d{4}/(?:nl|en)/afstudeerrichting/[^/?#]+/?$", "parse_programme"),
     ]
 
     def start_urls_for(self, year: int):
@@ -161,7 +168,11 @@ class UGentSpider(RegistrySpider):
         year = next((g for g in year_match.groups() if g), None) if year_match else None
         table_heading = next(iter(_X_TABLE_HEADING(root)), None)
         table_label = text_of(table_heading) if table_heading is not None else None
-        language = "en" if table_label and "Full" in table_label else "nl"
+        by_code = _PROGRAMME_BY_CODE.match(response.url)
+        if by_code:
+            language = by_code.group(2)  # the URL says it
+        else:
+            language = "en" if table_label and "Full" in table_label else "nl"
         card = page_meta(response).get("card", {})
         places = [text_of(span) for span in _X_PLACES(root)]
         faculty = next((p for p in places if p and "facult" in p.lower()), places[0] if places else None)

@@ -49,6 +49,7 @@ class Dashboard:
     base_url: str
     data_dir: Path
     log: Path
+    pid: int = 0
 
     @property
     def warehouse(self) -> Path:
@@ -61,20 +62,23 @@ class Dashboard:
 
 
 @contextlib.contextmanager
-def serve_dashboard(data_dir: Path, log: Path) -> Iterator[Dashboard]:
-    """`streamlit run dashboard/app.py` on a free loopback port, until /_stcore/health answers."""
+def serve_dashboard(
+    data_dir: Path, log: Path, *, script: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[Dashboard]:
+    """`streamlit run dashboard/app.py` (or ``script``) on a free loopback port, until /_stcore/health answers."""
     port = free_port()
     env = {
         **os.environ,
         "MICROCRED_DATA_DIR": str(data_dir),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **(env or {}),
     }
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(REPO / "dashboard" / "app.py"),
+        str(script or REPO / "dashboard" / "app.py"),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -107,7 +111,7 @@ def serve_dashboard(data_dir: Path, log: Path) -> Iterator[Dashboard]:
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text(errors='replace')}")
             time.sleep(0.2)
-        yield Dashboard(base_url, data_dir, log)
+        yield Dashboard(base_url, data_dir, log, process.pid)
     finally:
         process.terminate()
         try:

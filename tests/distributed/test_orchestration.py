@@ -12,7 +12,13 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipelines.defs.partitions import LAUNCHED_BY_TAG, REFRESH_TAG, SOURCE_TAG
+from pipelines.defs.partitions import (
+    LAUNCHER_TAG,
+    REFRESH_LAUNCHER,
+    REFRESH_TAG,
+    SCHEDULE_LAUNCHER,
+    SOURCE_TAG,
+)
 from pipelines.defs.resources import RegistryStore
 from pipelines.defs.schedules import nightly_refresh, publish_when_harvests_finished
 from pipelines.defs.warehouse import collect_harvests
@@ -46,7 +52,7 @@ def test_the_nightly_schedule_launches_with_the_deployments_executor_and_purges_
     finally:
         broker.stop()
     assert {r.tags[SOURCE_TAG] for r in requests} == set(HARVESTED_SOURCES)
-    assert all(r.tags[LAUNCHED_BY_TAG] == "schedule" for r in requests)
+    assert all(r.tags[LAUNCHER_TAG] == SCHEDULE_LAUNCHER for r in requests)
     assert all(r.run_config == CELERY for r in requests)
 
 
@@ -56,13 +62,13 @@ def _run(instance, job, status, tags) -> None:
 
 def test_the_publish_sensor_leaves_the_command_lines_nights_to_the_command_line():
     with dg.instance_for_test() as instance:
-        for night, launched_by in (("cli-night", "cli"), ("scheduled-night", "schedule")):
+        for night, launched_by in (("cli-night", REFRESH_LAUNCHER), ("scheduled-night", SCHEDULE_LAUNCHER)):
             for source in HARVESTED_SOURCES:
                 _run(
                     instance,
                     "harvest_source",
                     dg.DagsterRunStatus.SUCCESS,
-                    {REFRESH_TAG: night, "dagster/partition": source, LAUNCHED_BY_TAG: launched_by},
+                    {REFRESH_TAG: night, "dagster/partition": source, LAUNCHER_TAG: launched_by},
                 )
         context = dg.build_sensor_context(instance=instance)
         requests = list(publish_when_harvests_finished(context))

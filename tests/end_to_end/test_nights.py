@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -139,13 +138,18 @@ def query(data: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
-def forget_cached(data: Path, public_url: str) -> None:
-    """Deletes the page's entry from Scrapy's filesystem HTTP cache (``data/httpcache/uantwerpen``)."""
-    for meta in (data / "httpcache" / "uantwerpen").rglob("pickled_meta"):
-        if pickle.loads(meta.read_bytes())["url"] == public_url:
-            shutil.rmtree(meta.parent)
-            return
+def cached_entry(data: Path, public_url: str) -> Path:
+    """The page's entry file in the HTTP cache (``data/httpcache/uantwerpen``, scrapers/httpcache.py)."""
+    for entry in (data / "httpcache" / "uantwerpen").rglob("*.entry"):
+        with entry.open("rb") as stream:
+            if json.loads(stream.readline())["url"] == public_url:
+                return entry
     raise KeyError(f"{public_url} is not in the HTTP cache")
+
+
+def forget_cached(data: Path, public_url: str) -> None:
+    """Deletes the page's entry from the HTTP cache."""
+    cached_entry(data, public_url).unlink()
 
 
 def run_night(previous: Path, data: Path, faults=(), cold=(), change=None) -> Night:
@@ -206,7 +210,7 @@ def test_second_night_history_says_exactly_what_changed(night_two: Night):
     # Every other programme of night 1 has exactly its one row from night 1.
     others = {rid for (rid,) in night_two.query("SELECT DISTINCT registry_id FROM programme_history")}
     others -= {added, withdrawn, changed, redesigned}
-    assert len(others) == 30
+    assert len(others) == 31
     assert all(night_two.unchanged(rid) for rid in others)
 
 
@@ -328,17 +332,17 @@ def clean_night_after(faulty_night, tmp_path_factory):
 def assert_published_and_nothing_lost(
     night: Night, kept: str | None = None, changed: str | None = None
 ) -> None:
-    """The night was published with all 33 Antwerp programmes; every programme (but a ``changed`` one) still
+    """The night was published with all 34 Antwerp programmes; every programme (but a ``changed`` one) still
     has its one history row from night 1; and ``kept``, whose page failed for good, kept its last good row
     (night 1's, by its run id) and is named in the run's reason."""
     assert night.code == 0, night.output
     run = night.run_row()
     assert run["published"] and run["status"] == "harvested"
     ids = {rid for (rid,) in night.query("SELECT DISTINCT registry_id FROM programme_history")}
-    assert len(ids) == 33
+    assert len(ids) == 34
     assert [rid for rid in sorted(ids - {changed}) if not night.unchanged(rid)] == []
     [(published,)] = night.query("SELECT count(*) FROM programme WHERE institution_id = 'uantwerpen'")
-    assert published == 33
+    assert published == 34
     kept_rows = night.query(
         "SELECT registry_id FROM programme WHERE institution_id = 'uantwerpen' AND run_id <> ?",
         [night.run_id],
@@ -544,4 +548,33 @@ def test_timeout_fault_is_retried_or_answered_from_the_cache(night_one, tmp_path
     assert not [i for i in items if i["kind"] == "issue" and i["source_url"] != MISSING_SHEET]
     programmes = {i["source_code"] for i in items if i["kind"] == "programme"}
     assert {"micro-credential-global-health", "micro-credential-filosofie-van-de-technologie"} <= programmes
-    assert len(programmes) == 33
+    assert len(programmes) == 34
+
+
+# -- a damaged HTTP-cache entry ---------------------------------------------------------------------------
+def test_a_truncated_cache_body_is_fetched_again_and_the_night_publishes_the_whole_page(night_one, tmp_path):
+    """Issue 16 item 3: a cached page cut short used to be trusted by every later 304 (level and dates NULL, no
+    issue). The cache entry's SHA-256 no longer matches: the page is fetched whole (200, not 304), the values
+    are night 1's, and a ``cache_damaged`` issue names the page and the file."""
+    info_page = f"{NL}/micro-credential-politieke-communicatie/opleidingsinfo/"
+    damaged = tmp_path / "damaged" / "data"
+    shutil.copytree(night_one, damaged)
+    entry = cached_entry(damaged, info_page)
+    raw = entry.read_bytes()
+    entry.write_bytes(raw[: len(raw) // 2])  # as a crash or a full disk in the middle of a rewrite would
+    night = run_night(damaged, tmp_path / "data")
+    assert night.code == 0, night.output
+    stats = night.crawl_stats
+    assert stats["microcred/httpcache/damaged"] == 1
+    run = night.run_row()
+    # Every other page was revalidated (304) but the course sheet that answers 404 every night.
+    assert night.server_stats[200] == 1 and run["not_modified"] == run["pages_fetched"] - 2
+    assert night.issues() == {(info_page, "cache_damaged")}
+    [(detail,)] = night.query("SELECT detail FROM harvest_issue WHERE reason = 'cache_damaged'")
+    assert detail.endswith(str(tmp_path / "data" / entry.relative_to(damaged)))
+    columns = "eqf_level, level_raw, start_date, end_date, credits_ects, fee_raw, http_status"
+    published = night.query(f"SELECT {columns} FROM programme WHERE registry_id = ?", [POLITICS])
+    assert published == query(night_one, f"SELECT {columns} FROM programme WHERE registry_id = ?", [POLITICS])
+    assert published[0][0] is not None and published[0][2] is not None  # level and dates, as on the page
+    assert night.unchanged(POLITICS)
+    assert_published_and_nothing_lost(night)

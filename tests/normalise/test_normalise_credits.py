@@ -39,8 +39,6 @@ def row(raw: str | None) -> dict:
         ("7,5 ECTS", 7.5),
         ("7.5 ECTS", 7.5),
         ("2,5", 2.5),
-        # an add-on keeps the base amount
-        ("4 ECTS (+2 with an individual paper)", 4.0),
         # spacing, case and entities
         ("  6 ECTS  ", 6.0),
         ("6&nbsp;ECTS", 6.0),

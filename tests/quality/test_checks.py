@@ -138,3 +138,40 @@ def test_volume_check_blocks_a_collapsed_harvest():
     assert checks.volume_check(170, 181)[0]
     passed, reason = checks.volume_check(12, 181)
     assert not passed and "12" in reason and "181" in reason
+
+
+def test_a_credit_range_is_reported_as_information_not_as_missing_credits():
+    frame = programmes(
+        [
+            {
+                "registry_id": "uantwerpen:RANGE",
+                "institution_id": "uantwerpen",
+                "credits_ects": None,
+                "credits_min": 4.0,
+                "credits_max": 6.0,
+                "credits_raw": "4/5/6 ECTS",
+                "credits_reason": "range",
+                "offered_credits_sum": None,
+                "url": "https://www.uantwerpen.be/en/summer-schools/x/",
+            },
+            {
+                "registry_id": "uantwerpen:NONE",
+                "institution_id": "uantwerpen",
+                "credits_ects": None,
+                "credits_min": None,
+                "credits_max": None,
+                "credits_raw": "n.v.t.",
+                "credits_reason": "absent",
+                "offered_credits_sum": None,
+                "url": "https://www.uantwerpen.be/en/summer-schools/y/",
+            },
+        ]
+    ).with_columns(pl.col("credits_ects", "offered_credits_sum").cast(pl.Float64))
+    flags = checks.programme_flags(frame)
+    assert flags.select("rule_id", "severity", "record_key").sort("record_key").rows() == [
+        ("credits_present", "warning", "uantwerpen:NONE"),
+        ("credits_range", "info", "uantwerpen:RANGE"),
+    ]
+    message = flags.filter(pl.col("rule_id") == "credits_range")["message"][0]
+    assert message.startswith(RULES["credits_range"].explanation)
+    assert "Published: 4/5/6 ECTS (from 4 to 6 credits)." in message

@@ -1,14 +1,20 @@
-"""The quality report on a small hand-made warehouse: content, escaping, links, chart and atomic writing."""
+"""The quality report on a small hand-made warehouse (content, escaping, links, chart, paging, writing the set
+at once), on the bundled snapshot, and on a national-size copy of it."""
 
 from __future__ import annotations
 
-import html
+import posixpath
 import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
+import html5rdf
 import pytest
 
 from quality import report
@@ -217,8 +223,9 @@ def warehouse(tmp_path: Path) -> Path:
     return path
 
 
-class TagBalance(HTMLParser):
-    """Collects tags, ids and links, and records every end tag that does not close the open element."""
+class PageParser(HTMLParser):
+    """One page as a browser reads it: unbalanced end tags, ids, links, the text shown, and the flagged records
+    listed (the rule of the section a row is in, and the row's first cell: the record)."""
 
     VOID = {"meta", "link", "br", "hr", "img", "input", "col", "area", "base", "wbr", "source"}
 
@@ -229,97 +236,203 @@ class TagBalance(HTMLParser):
         self.ids: set[str] = set()
         self.hrefs: list[str] = []
         self.anchors: list[dict[str, str | None]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: list[str] = []
+        self.flag_rows: list[tuple[str, str]] = []
+        self._rule: str | None = None
+        self._in_body = False
+        self._cell = 0
+        self._first_cell: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._attributes(tag, attrs)
         if tag not in self.VOID:
             self.stack.append(tag)
+        values = dict(attrs)
+        if tag == "section" and values.get("data-rule") is not None:
+            self._rule = values["data-rule"]
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr":
+            self._cell, self._first_cell = 0, []
+        elif tag == "td":
+            self._cell += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._attributes(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+        if self._rule is not None and self._in_body and self._cell == 1:
+            self._first_cell.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
             self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
             return
         self.stack.pop()
+        if tag == "tr" and self._rule is not None and self._in_body:
+            self.flag_rows.append((self._rule, "".join(self._first_cell)))
+        elif tag == "tbody":
+            self._in_body = False
+        elif tag == "section":
+            self._rule = None
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        self.tags.append((tag, values))
         if values.get("id"):
             self.ids.add(values["id"])
         if tag == "a":
             self.anchors.append(values)
             self.hrefs.append(values.get("href") or "")
 
+    @property
+    def text(self) -> str:
+        return "".join(self.texts)
 
-def parsed(text: str) -> TagBalance:
-    parser = TagBalance()
+
+def parsed(text: str) -> PageParser:
+    parser = PageParser()
     parser.feed(text)
     parser.close()
     return parser
 
 
+@dataclass
+class Report:
+    """The pages reached from the index by following its links, as a reader would (paths as URLs: '..' is
+    resolved in the link, not on the disk), keyed by their path relative to the index's folder."""
+
+    index: Path
+    texts: dict[str, str]
+    pages: dict[str, PageParser]
+
+    @property
+    def html(self) -> str:
+        return "\n".join(self.texts.values())
+
+    @property
+    def text(self) -> str:
+        return "\n".join(page.text for page in self.pages.values())
+
+    def page(self, suffix: str) -> str:
+        [name] = [name for name in self.texts if name.endswith(suffix)]
+        return self.texts[name]
+
+
+def crawl(index: Path) -> Report:
+    root = index.parent
+    texts: dict[str, str] = {}
+    pages: dict[str, PageParser] = {}
+    todo = [index.name]
+    while todo:
+        name = todo.pop()
+        if name in texts:
+            continue
+        texts[name] = (root / name).read_text(encoding="utf-8")
+        pages[name] = parsed(texts[name])
+        for href in pages[name].hrefs:
+            if href.startswith(("#", "http://", "https://")):
+                continue
+            path = unquote(href.split("#")[0])
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
+            assert (root / target).is_file(), f"{name} links to {href}, which is not there"
+            todo.append(target)
+    return Report(index, texts, pages)
+
+
 @pytest.fixture
-def written(warehouse: Path) -> tuple[Path, str]:
-    path = report.write_report(warehouse, now=NOW)
-    return path, path.read_text(encoding="utf-8")
+def written(warehouse: Path) -> Report:
+    return crawl(report.write_report(warehouse, now=NOW))
 
 
-def test_report_is_written_beside_the_warehouse_as_balanced_html(warehouse: Path, written: tuple[Path, str]):
-    path, text = written
-    assert path == warehouse.with_name("quality_report.html")
-    assert text.startswith("<!DOCTYPE html>")
-    parser = parsed(text)
-    assert parser.problems == []
-    assert parser.stack == []
-    assert "2026-11-23 04:30 UTC" in text
+def test_report_is_written_beside_the_warehouse_as_an_index_and_a_page_per_institution(
+    warehouse: Path, written: Report
+):
+    assert written.index == warehouse.with_name("quality_report.html")
+    assert {"quality_report/ugent.html", "quality_report/rug.html"} <= set(written.texts)
+    assert "quality_report/no-institution.html" in written.texts  # the flag tied to no institution
+    assert (warehouse.parent / "quality_report" / "ugent.html").is_file()  # the address a steward bookmarks
+    assert "2026-11-23 04:30 UTC" in written.texts["quality_report.html"]
 
 
-def test_every_flag_is_listed_with_its_message(written: tuple[Path, str]):
-    _, text = written
-    for _, _, _, record_key, _, _, _, message, _ in FLAGS:
-        assert html.escape(record_key, quote=True) in text
-        assert html.escape(message, quote=True) in text
-    assert "No institution known." in text  # a flag without institution is not dropped
+def test_every_page_is_balanced_html5_without_parse_errors(written: Report):
+    """html5rdf (html5lib's parser, locked with rdflib) applies the WHATWG parsing rules strictly."""
+    strict = html5rdf.HTMLParser(strict=True)
+    for name, text in written.texts.items():
+        assert text.startswith("<!DOCTYPE html>"), name
+        assert written.pages[name].problems == [] and written.pages[name].stack == [], name
+        strict.parse(text)  # raises ParseError on the first error
 
 
-def test_rule_context_is_shown_with_the_flags(written: tuple[Path, str]):
-    _, text = written
+def test_pages_are_self_contained(written: Report):
+    """Nothing is fetched to show a page: no scripts, stylesheets, images or frames; the CSS is inline."""
+    for name, page in written.pages.items():
+        tags = {tag for tag, _ in page.tags}
+        assert not tags & {"script", "link", "img", "iframe", "object", "embed"}, name
+        assert not [tag for tag, attrs in page.tags if "src" in attrs or "srcset" in attrs], name
+        assert "style" in tags, name
+        css = written.texts[name].split("<style>")[1].split("</style>")[0]
+        assert "@import" not in css and "url(" not in css, name
+
+
+def test_every_flag_is_listed_once_under_its_rule_with_its_message(written: Report):
+    listed = Counter(row for page in written.pages.values() for row in page.flag_rows)
+    assert listed == Counter((rule, record) for rule, _, _, record, *_ in FLAGS)
+    for *_, message, _ in FLAGS:
+        assert message in written.text  # shown exactly as stored, quotes and all
+    assert "No institution known." in written.page("no-institution-flags-1.html")  # not dropped
+
+
+def test_rule_context_is_shown_with_the_flags(written: Report):
+    page = parsed(written.page("ugent-flags-1.html")).text
     rule = RULES["flanders_size_min"]
     for words in (rule.title, rule.standard, rule.citation, rule.explanation):
-        assert html.escape(words, quote=True) in text
+        assert words in page
 
 
-def test_latest_run_per_source_with_the_reason_it_was_not_published(written: tuple[Path, str]):
-    _, text = written
-    assert html.escape(UNPUBLISHED_REASON, quote=True) in text
-    assert "superseded" not in text  # only the latest run of each source is in the header
-    assert "not published" in text
+def test_latest_run_per_source_with_the_reason_it_was_not_published(written: Report):
+    index = written.pages["quality_report.html"].text
+    assert UNPUBLISHED_REASON in index
+    assert "superseded" not in written.html  # only the latest run of each source is in the header
+    assert "not published" in index
 
 
-def test_scraped_text_is_escaped(written: tuple[Path, str]):
-    _, text = written
+def test_index_summarises_each_institution_and_links_its_pages(written: Report):
+    index = written.texts["quality_report.html"]
+    hrefs = written.pages["quality_report.html"].hrefs
+    for iid in ("ugent", "rug"):
+        assert f"quality_report/{iid}.html" in hrefs
+        assert f"quality_report/{iid}-flags-1.html" in hrefs
+        assert f"quality_report/{iid}-offer-1.html" in hrefs
+    # Ghent 2025-2026, its latest year: one programme, without credits: 'credits_present' is met by 0%.
+    row = re.search(r'<tr id="inst-ugent".*?</tr>', index).group(0)
+    assert "2025-2026" in row and "0.0%" in row and "credits_present" in row
+    assert ">4 flags<" in row
+
+
+def test_scraped_text_is_escaped(written: Report):
+    text = written.html
     assert "<script" not in text.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<img" not in text  # the URL could not break out of its attribute
     assert "onerror=alert(2)&gt;" in text
+    assert HOSTILE in written.text  # and the reader sees the characters as they were
 
 
-def test_only_web_urls_become_links(written: tuple[Path, str]):
-    _, text = written
-    parser = parsed(text)
-    for href in parser.hrefs:
-        assert href.startswith(("#", "http://", "https://")), href
-    assert "javascript:alert(1)" in text  # shown, as text
-    assert not any("javascript" in href.lower() for href in parser.hrefs)
-    external = [a for a in parser.anchors if not (a.get("href") or "").startswith("#")]
+def test_only_web_urls_become_links(written: Report):
+    hrefs = [href for page in written.pages.values() for href in page.hrefs]
+    for href in hrefs:
+        assert not re.match(r"[a-z][a-z0-9+.-]*:", href) or href.startswith(("http://", "https://")), href
+    assert "javascript:alert(1)" in written.text  # shown, as text
+    assert not any("javascript" in href.lower() for href in hrefs)
+    external = [a for page in written.pages.values() for a in page.anchors if "://" in (a.get("href") or "")]
     assert external and all(a.get("rel") == "noopener noreferrer" for a in external)
 
 
-def test_flag_links_point_at_the_source_pages(written: tuple[Path, str]):
-    _, text = written
-    hrefs = set(parsed(text).hrefs)
+def test_flag_links_point_at_the_source_pages(written: Report):
+    hrefs = {href for page in written.pages.values() for href in page.hrefs}
     assert "https://studiekiezer.ugent.be/2024/small?tab=1&lang=en" in hrefs  # the flag's own URL
     assert ATTRIBUTE_BREAKER in hrefs  # unescaped back by the parser: the attribute held it whole
     assert "https://studiekiezer.ugent.be/2025/none" in hrefs  # no flag URL: the programme's page
@@ -327,10 +440,10 @@ def test_flag_links_point_at_the_source_pages(written: tuple[Path, str]):
     assert "https://www.rug.nl/big" in hrefs
 
 
-def test_chart_has_one_bar_per_flagged_rule(written: tuple[Path, str]):
-    _, text = written
+def test_chart_has_one_bar_per_flagged_rule(written: Report):
     for institution in ("ugent", "rug"):
         rules = {f[0] for f in FLAGS if f[2] == institution}
+        text = written.page(f"/{institution}.html")
         match = re.search(rf'<svg[^>]*id="inst-{institution}-chart-svg".*?</svg>', text, re.DOTALL)
         assert match, institution
         svg = match.group(0)
@@ -340,8 +453,8 @@ def test_chart_has_one_bar_per_flagged_rule(written: tuple[Path, str]):
             assert f">{rule_id}</text>" in svg
 
 
-def test_scorecard_and_annex_coverage_are_shown(written: tuple[Path, str]):
-    _, text = written
+def test_scorecard_and_annex_coverage_are_shown(written: Report):
+    text = written.page("/ugent.html")
     assert '<tr class="below">' in text
     assert "50.0%" in text  # one of Ghent's two 2024 programmes is too small
     assert "type of quality assurance" in text  # an Annex I element nobody publishes here
@@ -349,51 +462,221 @@ def test_scorecard_and_annex_coverage_are_shown(written: tuple[Path, str]):
     assert "2024-2025" in text
 
 
-def test_internal_links_resolve(written: tuple[Path, str]):
-    _, text = written
-    parser = parsed(text)
-    targets = {href[1:] for href in parser.hrefs if href.startswith("#")}
-    assert {"runs", "rules", "inst-ugent", "inst-rug", "inst-other"} <= targets
-    assert targets <= parser.ids
+def test_internal_links_resolve(written: Report):
+    targets = set()
+    for name, page in written.pages.items():
+        for href in page.hrefs:
+            if "://" in href:
+                continue
+            path, _, fragment = href.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
+            if fragment:
+                assert fragment in written.pages[target].ids, f"{name}: {href}"
+                targets.add(fragment)
+    assert {"runs", "rules", "rule-flanders_size_min", "inst-ugent-scorecard"} <= targets
 
 
-def test_rules_appendix_lists_the_catalogue(written: tuple[Path, str]):
-    _, text = written
-    appendix = text[text.index('<section id="rules">') :]
+def test_rules_appendix_lists_the_catalogue(written: Report):
+    index = written.texts["quality_report.html"]
+    appendix = index[index.index('<section id="rules">') :]
     for rule_id in RULES:
         assert f"<code>{rule_id}</code>" in appendix
 
 
-def test_writing_leaves_no_temporary_files(warehouse: Path, tmp_path: Path):
+def test_long_lists_are_paged_and_every_record_stays_reachable(warehouse: Path, monkeypatch):
+    monkeypatch.setattr(report, "FLAGS_PER_PAGE", 2)
+    monkeypatch.setattr(report, "OFFER_PER_PAGE", 1)
+    written = crawl(report.write_report(warehouse, now=NOW))
+    ugent_flags = sorted(name for name in written.texts if re.search(r"/ugent-flags-\d+\.html$", name))
+    assert ugent_flags == [f"quality_report/ugent-flags-{n}.html" for n in (1, 2)]  # 4 flags, 2 a page
+    assert sum(len(written.pages[name].flag_rows) for name in ugent_flags) == 4
+    assert all(len(written.pages[name].flag_rows) <= 2 for name in ugent_flags)
+    listed = Counter(row for page in written.pages.values() for row in page.flag_rows)
+    assert listed == Counter((rule, record) for rule, _, _, record, *_ in FLAGS)
+    # Ghent's current offer (2025-2026) is one programme; its 2024 year is not the current offer.
+    assert "quality_report/ugent-offer-1.html" in written.texts
+    assert "quality_report/ugent-offer-2.html" not in written.texts
+
+
+def test_a_huge_scraped_value_is_cut_and_cannot_swell_a_page(warehouse: Path):
+    huge = HOSTILE * 400_000  # 10 MB of text, 20 MB escaped
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO flag (run_id, rule_id, severity, institution_id, record_key, academic_year, field, value, "
+            "message, url) VALUES ('r1', 'semester_parses', 'warning', 'ugent', 'ugent:SMALL', 2024, 'semester', "
+            "?, ?, ?)",
+            [huge, huge, "https://studiekiezer.ugent.be/" + "x" * 5_000],
+        )
+    written = crawl(report.write_report(warehouse, now=NOW))
+    for name in written.texts:
+        assert (written.index.parent / name).stat().st_size < 2_000_000, name
+    assert f"{len(huge)} characters in all" in written.text
+    assert "<script" not in written.html.lower()
+
+
+def test_records_with_long_texts_are_spread_over_more_pages(warehouse: Path):
+    """Below the cut, 400 records of 2 x 1,900 characters that escape to 4 bytes each are ~6 MB of page:
+    fewer than FLAGS_PER_PAGE records, yet more than one page holds them."""
+    long = "<" * 1_900
+    with duckdb.connect(str(warehouse)) as con:
+        con.executemany(
+            "INSERT INTO flag (run_id, rule_id, severity, institution_id, record_key, academic_year, field, "
+            "value, message, url) VALUES ('r1', 'semester_parses', 'warning', 'rug', ?, 2024, 'semester', ?, ?, "
+            "NULL)",
+            [[f"rug:LONG{n}", long, long] for n in range(400)],
+        )
+    written = crawl(report.write_report(warehouse, now=NOW))
+    pages = [name for name in written.texts if "/rug-flags-" in name]
+    assert len(pages) >= 3
+    for name in pages:
+        assert (written.index.parent / name).stat().st_size < 2_000_000, name
+    assert sum(len(written.pages[name].flag_rows) for name in pages) == 400 + 3  # and rug's 3 others
+
+
+# -- writing the set -----------------------------------------------------------------------------------------
+def test_writing_leaves_no_temporary_files_and_keeps_one_previous_set(warehouse: Path, tmp_path: Path):
     out = tmp_path / "reports" / "steward.html"
     assert report.write_report(warehouse, out, now=NOW) == out
-    assert sorted(p.name for p in out.parent.iterdir()) == ["steward.html"]
+    assert sorted(p.name for p in out.parent.iterdir()) == [".steward", "steward", "steward.html"]
+    assert crawl(out).texts.keys() >= {"steward.html", "steward/ugent.html"}
+    store = out.parent / ".steward"
+    first = {p.name for p in store.iterdir()}
+    assert len(first) == 2 and "current" in first  # the link and one set
+    report.write_report(warehouse, out, now=NOW)
+    second = {p.name for p in store.iterdir()}
+    assert first <= second and len(second) == 3  # the previous set stays for readers still in it
+    report.write_report(warehouse, out, now=NOW)
+    third = {p.name for p in store.iterdir()}
+    assert len(third) == 3 and not (first - {"current"}) & third
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or p.name.startswith("tmp-")]
+
+
+def test_a_report_named_with_a_space_links_its_pages(warehouse: Path, tmp_path: Path):
+    written = crawl(report.write_report(warehouse, tmp_path / "steward report.html", now=NOW))
+    assert "steward report/ugent-flags-1.html" in written.texts
+    assert 'href="steward%20report/ugent.html"' in written.texts["steward report.html"]
+
+
+def test_a_reader_in_the_previous_set_keeps_reading_it(warehouse: Path):
+    index = report.write_report(warehouse, now=NOW)
+    old_page = (index.parent / "quality_report" / "rug.html").resolve()  # where an open page really is
+    old_text = old_page.read_text(encoding="utf-8")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
+        )
     report.write_report(warehouse, now=NOW)
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert old_page.read_text(encoding="utf-8") == old_text  # untouched: the switch is a link, not a rewrite
+    assert "Rijksuniversiteit Groningen" in (index.parent / "quality_report" / "rug.html").read_text()
+    assert "Rijksuniversiteit Groningen" in index.read_text()
 
 
 def test_a_failed_write_keeps_the_previous_report(warehouse: Path, monkeypatch: pytest.MonkeyPatch):
-    target = warehouse.with_name("quality_report.html")
-    target.write_text("previous report")
+    index = report.write_report(warehouse, now=NOW)
+    before = crawl(index).texts
+    listing = sorted(str(p.relative_to(warehouse.parent)) for p in warehouse.parent.rglob("*"))
 
     def refuse(src: object, dst: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(report.os, "replace", refuse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
+        )
     with pytest.raises(OSError):
         report.write_report(warehouse, now=NOW)
-    assert target.read_text() == "previous report"
-    assert sorted(p.name for p in warehouse.parent.iterdir()) == ["quality_report.html", "registry.duckdb"]
+    assert crawl(index).texts == before
+    assert sorted(str(p.relative_to(warehouse.parent)) for p in warehouse.parent.rglob("*")) == listing
 
 
+def test_a_single_page_report_of_an_earlier_version_is_replaced(warehouse: Path):
+    index = warehouse.with_name("quality_report.html")
+    index.write_text("the report as one page")
+    report.write_report(warehouse, now=NOW)
+    assert index.is_symlink() and "Appendix: the rules" in index.read_text()
+
+
+def test_a_folder_of_someone_else_in_the_way_is_left_alone(warehouse: Path):
+    folder = warehouse.with_name("quality_report")
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError):
+        report.write_report(warehouse, now=NOW)
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in warehouse.parent.iterdir()) == ["quality_report", "registry.duckdb"]
+
+
+def test_a_copied_data_folder_gets_its_report_rewritten(warehouse: Path, tmp_path: Path):
+    """shutil.copytree (as the night tests do) copies what the links point at: real folders where links were."""
+    report.write_report(warehouse, now=NOW)
+    copy = tmp_path / "copy"
+    shutil.copytree(warehouse.parent, copy)
+    assert not (copy / "quality_report").is_symlink()
+    with duckdb.connect(str(copy / "registry.duckdb")) as con:
+        con.execute(
+            "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
+        )
+    written = crawl(report.write_report(copy / "registry.duckdb", now=NOW))
+    assert (copy / "quality_report").is_symlink() and (copy / ".quality_report" / "current").is_symlink()
+    assert "Rijksuniversiteit Groningen" in written.page("/rug.html")
+    assert len(list((copy / ".quality_report").glob("gen-*"))) == 1  # the copied sets are gone
+
+
+# -- the bundled snapshot, and national size ---------------------------------------------------------------
 @pytest.mark.slow
 def test_the_snapshot_title_with_a_script_tag_shows_as_text_in_the_published_report(
     published_registry, tmp_path
 ):
     """The Antwerp snapshot's "<script>" title (scrapers/snapshot/README.md) is listed in the current offer,
     escaped: the browser shows the characters and runs nothing."""
-    text = report.write_report(published_registry / "registry.duckdb", tmp_path / "report.html").read_text()
-    assert "Micro-credential Cybersecurity Fundamentals: &lt;script&gt; Injection &amp; Web Defence" in text
-    assert "<script" not in text.lower()
+    written = crawl(report.write_report(published_registry / "registry.duckdb", tmp_path / "report.html"))
+    offer = written.page("/uantwerpen-offer-1.html")
+    assert "Micro-credential Cybersecurity Fundamentals: &lt;script&gt; Injection &amp; Web Defence" in offer
+    assert "<script" not in written.html.lower()
     # The current offer lists every programme of each institution's latest year.
-    assert text.count('id="inst-uantwerpen-offer"') == 1 and "2025-2026: 30 programmes" in text
+    assert offer.count('id="inst-uantwerpen-offer"') == 1 and "2025-2026: 30 programmes" in offer
+
+
+# Copies of the bundled registry's rows that make a national warehouse: 232 programmes x 87 = 20,184,
+# 302 course units x 332 = 100,264, 108 flags x 400 = 43,200 (the flag texts are the real checks' texts).
+NATIONAL_COPIES = {"programme": 87, "course_unit": 332, "flag": 400}
+KEYS = {"programme": ("registry_id",), "course_unit": ("course_key", "code"), "flag": ("record_key",)}
+
+
+def national_warehouse(source: Path, target: Path, copies: dict[str, int] = NATIONAL_COPIES) -> Path:
+    """A copy of ``source`` with every programme, course unit and flag repeated under new ids (in SQL)."""
+    shutil.copy(source, target)
+    with duckdb.connect(str(target)) as con:
+        for table, times in copies.items():
+            renamed = ", ".join(f"{key} || '~' || k AS {key}" for key in KEYS[table])
+            con.execute(f"CREATE TEMP TABLE seed AS SELECT * FROM {table}")
+            con.execute(f"DELETE FROM {table}")
+            con.execute(
+                f"INSERT INTO {table} SELECT seed.* REPLACE ({renamed}) FROM seed, range({times}) AS c(k)"
+            )
+            con.execute("DROP TABLE seed")
+    return target
+
+
+@pytest.mark.slow
+def test_at_national_size_every_page_is_under_2_mb_and_every_flag_is_reachable(published_registry, tmp_path):
+    warehouse = national_warehouse(published_registry / "registry.duckdb", tmp_path / "registry.duckdb")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(programmes, course_units, flags)] = con.execute(
+            "SELECT (SELECT count(*) FROM programme), (SELECT count(*) FROM course_unit), (SELECT count(*) FROM flag)"
+        ).fetchall()
+        expected = Counter(con.execute("SELECT rule_id, record_key FROM flag").fetchall())
+    assert programmes > 20_000 and course_units > 100_000 and flags > 40_000
+
+    written = crawl(report.write_report(warehouse, now=NOW))
+    files = [p for p in (tmp_path / "quality_report").iterdir()]
+    assert len(written.texts) == len(files) + 1  # every page is reached from the index
+    for name in written.texts:
+        assert (tmp_path / name).stat().st_size < 2_000_000, name
+    listed = Counter(row for page in written.pages.values() for row in page.flag_rows)
+    assert listed == expected
+    for page in written.pages.values():
+        assert len(page.flag_rows) <= report.FLAGS_PER_PAGE
+    assert "<script" not in written.html.lower()
+    assert written.html.count("Cybersecurity Fundamentals: &lt;script&gt; Injection") >= 87

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import hashlib
 import json
+import pickle
+from pathlib import Path
 
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
-from scrapers.memo import PARSE_INPUT, ParseMemo, input_digest
+from scrapers.memo import PARSE_INPUT, FollowUp, ParseMemo, input_digest
 from scrapers.spiders.ugent import UGentSpider
 from tests.conftest import SITES, snapshot_file
 
@@ -97,23 +102,144 @@ def test_anything_but_an_unchanged_304_is_parsed(spider, monkeypatch, change):
 
 
 def test_the_memo_keeps_only_what_the_last_crawl_used(tmp_path):
-    path = tmp_path / "memo.pickle"
+    path = tmp_path / "ugent.parse-memo.jsonl"
     memo = ParseMemo(path)
-    memo.put(("a",), [1])
-    memo.put(("b",), [2])
+    memo.put(("a",), [FollowUp("https://x/a", {"card": {"n": 1}})])
+    memo.put(("b",), [FollowUp("https://x/b", {})])
     memo.save()
     later = ParseMemo(path)
-    assert later.get(("a",)) == [1]
+    assert later.get(("a",)) == [FollowUp("https://x/a", {"card": {"n": 1}})]
     later.save()
-    assert ParseMemo(path).get(("b",)) is None and ParseMemo(path).get(("a",)) == [1]
+    assert ParseMemo(path).get(("b",)) is None and ParseMemo(path).get(("a",)) == [
+        FollowUp("https://x/a", {"card": {"n": 1}})
+    ]
 
 
-def test_a_damaged_memo_is_ignored(tmp_path):
-    path = tmp_path / "memo.pickle"
-    path.write_bytes(b"not a pickle")
-    assert ParseMemo(path).get(("a",)) is None
+def saved_memo(spider) -> Path:
+    """Night 1 of the Ghent listing chunk, parsed and saved: the memo file."""
+    list(spider.parse_page(fetched(spider, ugent_listing_url(), 200, fetched_at="t1")))
+    spider.closed("finished")
+    return spider.memo.path
+
+
+def night_two_parses(spider) -> tuple[int, dict]:
+    """Night 2 with a 304 for the same chunk: how often it was really parsed, and the crawl stats."""
+    crawler = get_crawler(CountingSpider)
+    night_two = CountingSpider()
+    night_two.settings = spider.settings
+    night_two.crawler = crawler
+    list(night_two.parse_page(fetched(night_two, ugent_listing_url(), 304, fetched_at="t2")))
+    return CountingSpider.parsed, crawler.stats.get_stats()
+
+
+def test_the_memo_is_json_lines_with_its_own_checksum(spider):
+    path = saved_memo(spider)
+    assert path.name == "ugent.parse-memo.jsonl"
+    header, *entries = [json.loads(line) for line in path.read_bytes().splitlines()]
+    rest = path.read_bytes().partition(b"\n")[2]
+    assert header == {
+        "format": "microcred-parse-memo/1",
+        "entries": 1,
+        "sha256": hashlib.sha256(rest).hexdigest(),
+    }
+    [entry] = entries
+    kinds = {o.get("item") or "follow" for o in entry["outputs"]}
+    assert "follow" in kinds  # the chunk's follow-up requests, with their card meta as plain JSON
+    assert night_two_parses(spider)[0] == 1  # and it replays
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbled", "not_a_memo", "empty"],
+)
+def test_a_damaged_memo_is_recorded_and_ignored(spider, damage, caplog):
+    path = saved_memo(spider)
+    raw = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(raw[: len(raw) * 2 // 3])
+    elif damage == "garbled":
+        # One character of a follow-up URL changed: still valid JSON, and would replay a wrong request.
+        at = raw.index(b"https://", raw.index(b"\n"))
+        path.write_bytes(raw[: at + 8] + b"X" + raw[at + 9 :])
+    elif damage == "not_a_memo":
+        path.write_bytes(b"not a memo")
+    else:
+        path.write_bytes(b"")
+    parsed, stats = night_two_parses(spider)
+    assert parsed == 2  # ignored: the page was parsed again
+    assert stats["microcred/parse_memo/damaged"] == 1
+    assert str(path) in caplog.text
+
+
+class MarkerPickle:
+    """Unpickling this runs ``open(marker, "w")``: the way a crafted pickle runs code."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_pickle_era_memo_is_never_unpickled_and_is_removed(spider, tmp_path):
+    marker = tmp_path / "executed"
+    legacy = tmp_path / "ugent.parse-memo.pickle"
+    legacy.write_bytes(pickle.dumps(MarkerPickle(marker)))
+    pickle.loads(legacy.read_bytes()).close()  # the crafted file does run code when unpickled...
+    assert marker.exists()
+    marker.unlink()
+    parsed, stats = night_two_parses(spider)  # ... but the memo never unpickles it
+    assert not marker.exists()
+    assert not legacy.exists()
+    assert stats["microcred/parse_memo/legacy_pickle_removed"] == 1
+    assert parsed == 1  # no memo: the page was parsed
+
+
+def test_a_memo_naming_a_class_it_may_not_use_is_not_replayed(spider, tmp_path):
+    path = saved_memo(spider)
+    header, *entries = path.read_bytes().splitlines()
+    entry = json.loads(entries[0])
+    entry["outputs"] = [{"item": "os.system", "fields": {"command": f"touch {tmp_path / 'executed'}"}}]
+    lines = json.dumps(entry).encode() + b"\n"
+    header = {"format": "microcred-parse-memo/1", "entries": 1, "sha256": hashlib.sha256(lines).hexdigest()}
+    path.write_bytes(json.dumps(header).encode() + b"\n" + lines)
+    parsed, _ = night_two_parses(spider)
+    assert parsed == 2 and not (tmp_path / "executed").exists()
+
+
+def test_outputs_without_an_exact_json_form_are_not_stored(tmp_path):
+    memo = ParseMemo(tmp_path / "m.parse-memo.jsonl")
+    memo.put(("tuple",), [FollowUp("https://x/", {"pair": (1, 2)})])  # would come back as a list
+    memo.put(("other",), ["a bare string"])
+    assert memo.get(("tuple",)) is None and memo.get(("other",)) is None and len(memo) == 0
+
+
+def test_a_full_disk_keeps_the_previous_memo(tmp_path, monkeypatch):
+    path = tmp_path / "m.parse-memo.jsonl"
+    first = ParseMemo(path)
+    first.put(("a",), [FollowUp("https://x/a", {})])
+    first.save()
+    before = path.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("scrapers.memo.atomic_write", full)
+    crawler = get_crawler()
+    second = ParseMemo(path, stats=crawler.stats)
+    second.put(("b",), [FollowUp("https://x/b", {})])
+    second.save()  # no exception: the crawl's outcome does not depend on the memo
+    assert path.read_bytes() == before
+    assert crawler.stats.get_value("microcred/parse_memo/not_saved") == 1
 
 
 def test_the_input_digest_ignores_key_order_and_sees_values():
     assert input_digest({"a": 1, "b": {"x": 2}}) == input_digest({"b": {"x": 2}, "a": 1})
     assert input_digest({"a": 1}) != input_digest({"a": 2})
+
+
+def test_the_input_digest_is_canonical_json_not_pickle():
+    """Independent of dict order at every level, and equal to SHA-256 of the sorted compact JSON."""
+    meta = {"card": {"b": [1, "é"], "a": None}, "academic_year": 2024}
+    expected = hashlib.sha256(b'{"academic_year":2024,"card":{"a":null,"b":[1,"\xc3\xa9"]}}').hexdigest()
+    assert input_digest(meta) == expected

@@ -381,3 +381,107 @@ def test_crawl_of_the_snapshot(snapshot_server, tmp_path: Path):
     [issue] = landed("issue")
     assert (issue["reason"], issue["http_status"]) == ("http_404", 404)
     assert result.stats["robotstxt/request_count"] == 2
+
+
+# -- Ocasys as it really answers (real excerpts in tests/fixtures/real/rug, sites.md §5) ------------------
+
+REAL_CATALOGUES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "real" / "rug").glob("*.json"))
+
+
+class _Stats(Counter):
+    """The part of Scrapy's stats collector a spider uses."""
+
+    def inc_value(self, key, count=1, start=0):
+        self[key] += count
+
+
+def counted_spider() -> RugSpider:
+    spider = RugSpider()
+    spider.crawler = type("Crawler", (), {"stats": _Stats()})()
+    return spider
+
+
+@pytest.mark.parametrize("path", REAL_CATALOGUES, ids=lambda path: path.stem.rsplit("-", 1)[-1])
+def test_real_faculty_catalogue_records_parse_and_hold_no_microcredential(path):
+    spider = counted_spider()
+    data = json.loads(path.read_bytes())
+    results = run(f"{API}/faculty/catalog/2024-2025", spider=spider, body=path.read_bytes())
+    assert results == []  # no microcredential among them, and nothing broken
+    programmes = sum(len(faculty["programs"]) for faculty in data)
+    assert spider.crawler.stats["microcred/skipped/not_micro_credential"] == programmes
+    # Every key and level of the real records is one the spider knows.
+    assert not [key for key in spider.crawler.stats if key.startswith("microcred/ocasys/")]
+
+
+def test_real_record_shapes_named_in_the_site_brief_are_in_the_fixtures():
+    programmes = [
+        program
+        for path in REAL_CATALOGUES
+        for faculty in json.loads(path.read_bytes())
+        for program in faculty["programs"]
+    ]
+    assert all("language" in p and "languages" not in p for p in programmes)
+    levels = {level for p in programmes for level in p["levels"]}
+    assert {"CONTRACT_TEACHING", "EXTERNAL_PROGRAMMES"} <= levels
+    assert any(p["titleEn"] != p["titleEn"].strip() for p in programmes)
+    assert {"RCS-BARW", "50700-VP-LLB-TECH"} <= {p["code"] for p in programmes}
+
+
+def _real_catalogue_with_a_microcredential() -> list[dict]:
+    """The real rcs record, one of its programmes retitled as a microcredential and given new keys."""
+    path = next(path for path in REAL_CATALOGUES if path.stem.endswith("-rcs"))
+    data = json.loads(path.read_bytes())
+    program = next(p for p in data[0]["programs"] if p["code"] == "RCS-BARW")
+    program["titleEn"] = "Microcredential Religious Studies  "  # trailing spaces, as real titles have
+    program["code"] = " RCS-BARW "
+    program["ects"] = 15  # a key Ocasys does not send today
+    program["levels"] = ["BACHELOR", "MICRO_DEGREE"]  # a level value not seen before
+    data[0]["colour"] = "blue"
+    return data
+
+
+def test_unknown_keys_and_levels_are_counted_and_never_stop_the_catalogue():
+    spider = counted_spider()
+    body = json.dumps(_real_catalogue_with_a_microcredential()).encode()
+    [request] = run(f"{API}/faculty/catalog/2024-2025", spider=spider, body=body)
+    assert request.url == f"{API}/2024-2025/scheme/program/RCS-BARW"  # a non-numeric code, trimmed
+    listing = request.meta["listing"]
+    assert listing["listing_title"] == "Microcredential Religious Studies"
+    assert listing["languages_raw"] == "ENGLISH, DUTCH"  # from `language`, not `languages`
+    assert listing["faculty"] == "Religion, Culture and Society"
+    stats = spider.crawler.stats
+    assert stats["microcred/ocasys/unknown_key/program/ects"] == 1
+    assert stats["microcred/ocasys/unknown_key/faculty/colour"] == 1
+    assert stats["microcred/ocasys/unknown_level/MICRO_DEGREE"] == 1
+    assert not [key for key in stats if "unknown" in key and "BACHELOR" in key]
+
+
+def test_codes_that_need_quoting_are_quoted_in_the_scheme_url():
+    data = [{"code": "x", "titleEn": "X", "programs": [{"code": "MC 5/8", "titleEn": "Microcredential Y"}]}]
+    [request] = run(f"{API}/faculty/catalog/2024-2025", body=json.dumps(data).encode())
+    assert request.url == f"{API}/2024-2025/scheme/program/MC%205%2F8"
+
+
+def test_scheme_programme_languages_under_either_key():
+    url = f"{API}/2025-2026/scheme/program/MC-5801"
+    data = json.loads(snapshot_file(url).read_bytes())
+    assert data["program"]["languages"] == ["ENGLISH"]
+    data["program"]["language"] = data["program"].pop("languages")
+    programme = only(run(url, body=json.dumps(data).encode()), ProgrammeItem)
+    assert programme.languages_raw == "ENGLISH"
+    del data["program"]["language"]
+    response = response_for(url, body=json.dumps(data).encode(), meta={"listing": {"languages_raw": "DUTCH"}})
+    programme = only(list(RugSpider().parse(response)), ProgrammeItem)
+    assert programme.languages_raw == "DUTCH"  # what the faculty catalogue said
+
+
+def test_snapshot_faculty_catalogue_has_the_real_shape():
+    data = json.loads(snapshot_file(f"{API}/faculty/catalog/2025-2026").read_bytes())
+    programmes = [program for faculty in data for program in faculty["programs"]]
+    assert all("language" in p and "languages" not in p for p in programmes)
+    assert sum("status" in faculty for faculty in data) == len(data) - 1
+    assert {"CONTRACT_TEACHING", "EXTERNAL_PROGRAMMES"} <= {lv for p in programmes for lv in p["levels"]}
+    spider = counted_spider()
+    [request] = run(f"{API}/faculty/catalog/2025-2026", spider=spider)
+    assert request.url.endswith("/MC-5801")
+    assert not [key for key in spider.crawler.stats if key.startswith("microcred/ocasys/")]

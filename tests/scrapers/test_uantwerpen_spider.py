@@ -75,6 +75,16 @@ def snapshot_urls() -> list[str]:
     return [json.loads(line)["url"] for line in manifest if "www.uantwerpen.be" in line]
 
 
+def active_pane(tree):
+    """The active year's pane of a study-programme page (its tab is ``stateActive``), or the old wrapper."""
+    active = tree.xpath("//header[@class='tabHeader']//li[@class='stateActive']/@data-desttab")
+    if active:
+        [pane] = tree.xpath(f"//div[@class='main tabMain']/section[@id='{active[0]}']")
+        return pane
+    [pane] = tree.xpath("//div[@class='study-programme-active']")
+    return pane
+
+
 def programme_roots() -> list[str]:
     pattern = re.compile(rf"^({re.escape(EN_BASE)}|{re.escape(NL_BASE)})/micro-credential-[^/]+/$")
     return sorted(url for url in snapshot_urls() if pattern.match(url))
@@ -134,11 +144,13 @@ def test_helpers_build_sheet_urls_and_slugs():
 def test_landing_pages_lead_to_the_listings_and_the_summer_schools():
     en = requests(run(LANDING_EN))
     assert [r.url for r in en if "all-programmes/?" in r.url] == [LISTING_EN]
-    schools = sorted(r.url for r in en if "/summer-schools/" in r.url)
+    schools = sorted(r.url for r in en if "-schools/" in r.url)
+    # Under either prefix; modelling-infectious-diseases is linked under both and followed once.
     assert schools == [
         f"{HOST}/en/summer-schools/europe-diversity-migration/",
-        f"{HOST}/en/summer-schools/experience-entrepreneurship/",
         f"{HOST}/en/summer-schools/from-mine-to-finger/",
+        f"{HOST}/en/summer-winter-schools/experience-entrepreneurship/",
+        f"{HOST}/en/summer-winter-schools/modelling-infectious-diseases/",
     ]
     assert [r.url for r in requests(run(LANDING_NL))] == [LISTING_NL]
 
@@ -236,8 +248,8 @@ def test_every_snapshot_programme_gives_exactly_one_programme_item_and_all_its_c
         results, urls = follow_programme(root)
         [programme] = of_type(results, ProgrammeItem)
         assert programme.academic_year_raw == "2025-2026" and programme.credits_raw, root
-        tree = lxml.html.fromstring(snapshot_file(urls[-1]).read_bytes())
-        codes = [s.strip() for s in tree.xpath("//div[@class='spec guideNr']/div[@class='value']/text()")]
+        pane = active_pane(lxml.html.fromstring(snapshot_file(urls[-1]).read_bytes()))
+        codes = [s.strip() for s in pane.xpath(".//div[@class='spec guideNr']/div[@class='value']/text()")]
         assert [r.course_code for r in of_type(results, ProgrammeCourseItem)] == codes
         kinds.update(type(r).__name__ for r in results)
     assert kinds["ProgrammeItem"] == 30
@@ -267,10 +279,10 @@ def test_study_programme_rows_and_course_units_repeat_the_page():
     assert programme.title == "Micro-credential Arbeidsgeneeskunde"
     [row] = of_type(results, ProgrammeCourseItem)
     [unit] = of_type(results, CourseUnitItem)
-    tree = lxml.html.fromstring(snapshot_file(url).read_bytes())
+    tree = active_pane(lxml.html.fromstring(snapshot_file(url).read_bytes()))
 
     def spec(name: str) -> str:
-        return " ".join(tree.xpath(f"string(//div[@class='spec {name}']/div[@class='value'])").split())
+        return " ".join(tree.xpath(f"string(.//div[@class='spec {name}']/div[@class='value'])").split())
 
     assert row.course_code == unit.code == spec("guideNr")
     assert unit.credits_raw == spec("points") == "6 studiepunten"
@@ -278,7 +290,7 @@ def test_study_programme_rows_and_course_units_repeat_the_page():
     assert unit.contact_hours_raw == spec("hours")
     assert unit.semester_raw == "1E SEM" and unit.languages_raw == "Nederlands"
     assert unit.lecturers == [
-        " ".join(a.text.split()) for a in tree.xpath("//div[@class='spec teachers']//li/a")
+        " ".join(a.text.split()) for a in tree.xpath(".//div[@class='spec teachers']//li/a")
     ]
     assert unit.sheet_language is None  # the sheet's own item carries that
     [sheet] = requests(results)
@@ -464,7 +476,6 @@ def test_a_failed_info_tab_still_leads_to_the_study_programme():
     [
         ("europe-diversity-migration", "4 ECTS (+2 with an individual paper)"),
         ("from-mine-to-finger", "3 ECTS"),
-        ("experience-entrepreneurship", "4/5/6 ECTS"),  # a range, kept as printed
     ],
 )
 def test_summer_schools_keep_their_real_credits(slug, credits):
@@ -478,7 +489,7 @@ def test_summer_schools_keep_their_real_credits(slug, credits):
     assert programme.academic_year_raw == "2024-2025"
     assert programme.languages_raw == "English"
     assert programme.programme_type == "Summer schools"
-    assert programme.learning_outcomes and programme.info["Fee"].startswith("€ ")
+    assert programme.learning_outcomes and "€ " in programme.info["Fee"]
 
 
 # -- broken pages and the command line ---------------------------------------------------------------------
@@ -533,3 +544,246 @@ def test_command_line_parse_routes_saved_pages(monkeypatch, url):
         assert any("José Antonio Oramas Mogrovejo" in record.get("lecturers", []) for record in records)
     else:
         assert kinds == {"course_unit": 1} and records[0]["code"] == "2500RECBFB"
+
+
+# -- year panes as the live site has them (sites.md §5) ----------------------------------------------------
+
+
+def _real_pane_content(year: int = 2025, drop_first: bool = False) -> str:
+    """The real page's pane (heading and paneContent), as the live site nests it in ``section.pane``.
+
+    The reference copy is the active pane a third-party scraper wrapped in ``div.study-programme-active``;
+    another year's pane is the same content with that year's heading and course links (and, to tell the two
+    apart, without its first course).
+    """
+    html = REAL_PAGE.read_text(encoding="utf-8")
+    inner = html[
+        html.index('<div class="study-programme-active">') + len('<div class="study-programme-active">') :
+    ]
+    inner = inner[: inner.rindex("</div>")]
+    if drop_first:
+        start = inner.index('<section class="course">')
+        end = "</section>\n</div>\n</section>\n"
+        inner = inner[:start] + inner[inner.index(end, start) + len(end) :]
+    return inner.replace("2025-2026", f"{year}-{year + 1}").replace("?id=2025-", f"?id={year}-")
+
+
+def _multi_pane_page(panes: list[tuple[str, str]], active: str | None, tabs: bool = True) -> bytes:
+    """A page in the live structure: year tabs in ``header.tabHeader``, panes in ``div.main.tabMain``."""
+    header = ""
+    if tabs:
+        state = ' class="stateActive"'
+        items = "".join(
+            f'<li data-desttab="{pane_id}"{state if pane_id == active else ""}>'
+            f'<a href="#{pane_id}">{label}</a></li>'
+            for pane_id, label in [(pane_id, _label(content)) for pane_id, content in panes]
+        )
+        header = f'<header class="tabHeader"><ul>{items}</ul></header>'
+    sections = "".join(
+        f'<section class="pane" id="{pane_id}">{content}</section>' for pane_id, content in panes
+    )
+    return f'<html><body>{header}<div class="main tabMain">{sections}</div></body></html>'.encode()
+
+
+def _label(content: str) -> str:
+    match = re.search(r"\d{4}-\d{4}", content)
+    return match.group(0) if match else ""
+
+
+def _courses_of(results: list) -> dict[str | None, list[str]]:
+    filed: dict[str | None, list[str]] = {}
+    for row in of_type(results, ProgrammeCourseItem):
+        filed.setdefault(row.academic_year_raw, []).append(row.course_code)
+    return filed
+
+
+def test_each_course_of_a_real_multi_pane_page_is_filed_under_its_own_panes_year():
+    current, previous = _real_pane_content(2025), _real_pane_content(2024, drop_first=True)
+    body = _multi_pane_page([("programme-2025", current), ("programme-2024", previous)], "programme-2025")
+    results = list(UAntwerpenSpider(years="2024,2025").parse(response_for(REAL_URL, body=body)))
+    assert not of_type(results, HarvestIssue)
+    expected_2025 = re.findall(r'href="\?id=2025-(\w+)&amp;', current)
+    expected_2024 = re.findall(r'href="\?id=2024-(\w+)&amp;', previous)
+    assert len(expected_2025) == 37 and len(expected_2024) == 36
+    assert _courses_of(results) == {"2025-2026": expected_2025, "2024-2025": expected_2024}
+    units = of_type(results, CourseUnitItem)
+    assert Counter(u.academic_year_raw for u in units) == {"2025-2026": 37, "2024-2025": 36}
+    programmes = of_type(results, ProgrammeItem)
+    assert sorted(p.academic_year_raw for p in programmes) == ["2024-2025", "2025-2026"]
+    # Each pane's course sheets are asked for in that pane's year.
+    sheets = [r.url for r in requests(results)]
+    assert sum("id=2024-" in url for url in sheets) == 36 and sum("id=2025-" in url for url in sheets) == 37
+
+
+def test_by_default_only_the_active_pane_and_the_asked_years_are_filed():
+    current, previous = _real_pane_content(2025), _real_pane_content(2024, drop_first=True)
+    following = _real_pane_content(2026)
+    body = _multi_pane_page(
+        [("programme-2026", following), ("programme-2025", current), ("programme-2024", previous)],
+        "programme-2025",
+    )
+    results = run(REAL_URL, body=body)  # the spider's default years: 2025
+    assert list(_courses_of(results)) == ["2025-2026"]
+    assert [p.academic_year_raw for p in of_type(results, ProgrammeItem)] == ["2025-2026"]
+    # Asked for 2026 only, the active pane (2025) is still filed: the page says which year is current.
+    results = list(UAntwerpenSpider(years="2026").parse(response_for(REAL_URL, body=body)))
+    assert sorted(_courses_of(results)) == ["2025-2026", "2026-2027"]
+
+
+def test_only_the_active_pane_carries_what_the_earlier_tabs_said():
+    current, previous = _real_pane_content(2025), _real_pane_content(2024, drop_first=True)
+    body = _multi_pane_page([("programme-2025", current), ("programme-2024", previous)], "programme-2025")
+    carried = {"title": "Master DS", "credits_raw": "120 ECTS-credits", "info": {"Fee": "€ 1.000"}}
+    response = response_for(REAL_URL, body=body, meta={"programme": carried})
+    programmes = {
+        p.academic_year_raw: p
+        for p in of_type(UAntwerpenSpider(years="2024,2025").parse(response), ProgrammeItem)
+    }
+    assert programmes["2025-2026"].credits_raw == "120 ECTS-credits"
+    assert programmes["2025-2026"].info == {"Fee": "€ 1.000"}
+    assert programmes["2024-2025"].credits_raw is None and programmes["2024-2025"].info == {}
+    assert programmes["2024-2025"].title == "Master DS"
+
+
+def test_a_pane_whose_year_cannot_be_told_is_an_issue_and_files_nothing():
+    # No heading year, an id without a year, no tab, and course links without a year.
+    content = re.sub(r"\d{4}-\d{4}", "", _real_pane_content(2025)).replace("?id=2025-", "?code=")
+    body = _multi_pane_page([("pane-current", content)], None, tabs=False)
+    results = run(REAL_URL, body=body)
+    [issue] = of_type(results, HarvestIssue)
+    assert issue.reason == "pane_year_unknown"
+    assert issue.detail == "master-data-science: pane pane-current, 37 course(s) not filed"
+    assert not of_type(results, ProgrammeCourseItem) and not of_type(results, CourseUnitItem)
+
+
+def test_a_pane_whose_sources_disagree_on_its_year_is_an_issue():
+    # The heading says 2025-2026 but the pane's id and its course links say 2024.
+    content = _real_pane_content(2025).replace("?id=2025-", "?id=2024-")
+    body = _multi_pane_page([("programme-2024", content)], "programme-2024")
+    results = run(REAL_URL, body=body)
+    [issue] = of_type(results, HarvestIssue)
+    assert issue.reason == "pane_year_conflict" and issue.detail.endswith("(2024 / 2025)")
+    assert not of_type(results, ProgrammeCourseItem)
+
+
+def test_snapshot_study_programmes_have_year_panes_and_one_keeps_the_old_form():
+    pages = [url for url in snapshot_urls() if re.search(r"/(study-programme|studieprogramma)/$", url)]
+    forms = Counter()
+    for url in pages:
+        tree = lxml.html.fromstring(snapshot_file(url).read_bytes())
+        panes = tree.xpath("//div[contains(@class, 'tabMain')]/section[contains(@class, 'pane')][@id]")
+        forms["old" if tree.xpath("//div[@class='study-programme-active']") else len(panes)] += 1
+        if not panes:
+            continue
+        active = tree.xpath("//header[@class='tabHeader']//li[@class='stateActive']/@data-desttab")
+        [current] = [pane for pane in panes if pane.get("id") in active]
+        expected = [href.split("-", 1)[1].split("&")[0] for href in current.xpath(".//h5/a/@href")]
+        results = run(url)
+        # Every course filed is the active pane's, under its year; no other pane's course leaks in.
+        assert _courses_of(results) == {"2025-2026": expected}, url
+    assert forms["old"] == 1 and forms[2] >= 10 and forms[3] >= 3, forms
+
+
+# -- summer schools under both prefixes (sites.md §5) ------------------------------------------------------
+
+MID = "modelling-infectious-diseases"
+
+
+def follow_school(root: str, card: dict | None = None) -> list:
+    """Root -> programme page -> its ECTS and registration pages, as a crawl chains them."""
+    results, pending = [], [Request(root, meta={"card": card or {}})]
+    while pending:
+        request = pending.pop()
+        for result in run(request.url, meta=dict(request.meta)):
+            (pending if isinstance(result, Request) else results).append(result)
+    return results
+
+
+def test_a_school_linked_under_both_prefixes_is_requested_once():
+    html = snapshot_file(LANDING_EN).read_text(encoding="utf-8")
+    assert f"/en/summer-schools/{MID}/" in html and f"/en/summer-winter-schools/{MID}/" in html
+    schools = [r.url for r in requests(run(LANDING_EN)) if "school" in r.url]
+    assert [programme_slug(url) for url in schools].count(MID) == 1
+    assert len(schools) == len({programme_slug(url) for url in schools}) == 4
+
+
+@pytest.mark.parametrize("prefix", ["summer-schools", "summer-winter-schools"])
+def test_both_prefixes_give_the_same_one_school_with_credits_and_fees_from_its_sub_pages(prefix):
+    [programme] = follow_school(f"{HOST}/en/{prefix}/{MID}/", {"programme_type": "Summer schools"})
+    assert programme.source_code == MID  # one registry id, whichever prefix was followed
+    assert programme.credits_raw == "2–5 ECTS credits"  # from programme/study-credits--ects-/
+    assert programme.info["Fee"] == "PhD students: €300 | Others: €650"  # from registration/procedure/
+    assert programme.info["Dates"] == "14 - 18 July 2025"
+    assert programme.academic_year_raw == "2024-2025" and programme.learning_outcomes
+    assert programme.source_url == f"{HOST}/en/{prefix}/{MID}/registration/procedure/"
+
+
+def test_credits_on_a_deliverables_page_with_an_irregular_slug_are_found():
+    root = f"{HOST}/en/summer-winter-schools/experience-entrepreneurship/"
+    [programme] = follow_school(root)
+    assert programme.credits_raw == "4, 5 or 6 ECTS depending on the assignments handed in"
+    assert programme.source_url == f"{root}programme/deliverables---ects-/"
+
+
+def test_a_school_follows_only_its_own_pages_on_the_institutions_domains():
+    body = (
+        b'<html><body><span class="main">X</span><nav class="navSection"><ul>'
+        b'<li><a href="/en/summer-schools/x/programme/content-description/">Programme</a></li>'
+        b'<li><a href="https://tickets.example.org/en/summer-schools/x/registration/procedure/">Register</a></li>'
+        b'<li><a href="/en/summer-schools/y/programme/study-credits--ects-/">Other school</a></li>'
+        b'</ul></nav><nav class="navSub"><ul>'
+        b'<li><a href="https://summer.uantwerpen.be/en/summer-schools/x/programme/study-credits--ects-/">ECTS</a>'
+        b"</li></ul></nav></body></html>"
+    )
+    [follow] = run(f"{HOST}/en/summer-schools/x/", body=body)
+    assert follow.url == f"{HOST}/en/summer-schools/x/programme/content-description/"
+    assert follow.meta["pending"] == [
+        "https://summer.uantwerpen.be/en/summer-schools/x/programme/study-credits--ects-/"
+    ]
+
+
+def test_a_failed_school_sub_page_still_gives_the_school():
+    root = f"{HOST}/en/summer-winter-schools/{MID}/"
+    [programme_page] = run(root)
+    [to_ects] = run(programme_page.url, meta=dict(programme_page.meta))
+    request = Request(to_ects.url, meta=dict(to_ects.meta))
+    response = HtmlResponse(url=to_ects.url, status=503, body=b"", request=request)
+    failure = Failure(HttpError(response))
+    failure.request = request
+    results = list(UAntwerpenSpider().on_error(failure))
+    assert [type(r) for r in results] == [HarvestIssue, Request]  # the issue, then the registration page
+    last = results[1]
+    request = Request(last.url, meta=dict(last.meta))
+    failure = Failure(HttpError(HtmlResponse(url=last.url, status=404, body=b"", request=request)))
+    failure.request = request
+    issue, programme = UAntwerpenSpider().on_error(failure)
+    assert isinstance(issue, HarvestIssue) and issue.reason == "http_404"
+    assert isinstance(programme, ProgrammeItem) and programme.source_code == MID
+    assert programme.source_url == programme_page.url  # what was read, where it was read
+    assert programme.credits_raw is None and programme.info["Language of instruction"] == "English"
+
+
+# -- real pages (tests/fixtures/real) ----------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "uantwerpen"
+
+
+def test_real_programme_info_page_gives_its_key_facts_not_the_prose_credits():
+    page = REAL / "uantwerpen-2025-master-data-science-programme-info.html"
+    html = page.read_text(encoding="utf-8")
+    assert "30 credits" in html and "120 ECTS-credits" in html  # the trap is in the real page
+    url = f"{EN_BASE}/master-data-science/programme-info/"
+    results = run(url, body=page.read_bytes())
+    [programme] = of_type(results, ProgrammeItem)
+    assert programme.credits_raw == "120 ECTS-credits"
+    assert programme.faculty == "Faculty of Science" and programme.campus == "Campus Middelheim"
+    assert programme.source_code == "master-data-science"
+    # The crawler kept no tab bar: what cannot be followed is recorded, not guessed.
+    assert "no_study_programme_tab" in [issue.reason for issue in of_type(results, HarvestIssue)]
+
+
+def test_real_tuition_fee_tab_is_not_a_page_the_spider_reads():
+    page = REAL / "uantwerpen-2025-master-computer-networks-tuitionfees.html"
+    url = f"{EN_BASE}/master-computer-networks/admission-and-enrolment/tuitionfees/"
+    [issue] = run(url, body=page.read_bytes())
+    assert isinstance(issue, HarvestIssue) and issue.reason == "unrouted_url"

@@ -120,3 +120,50 @@ def test_all_snapshot_programme_pages_parse_without_issues():
                 kinds[type(result).__name__] += 1
     assert kinds["HarvestIssue"] == 0
     assert kinds["ProgrammeItem"] == 31 + 71 + 79
+
+
+# -- the programme-code URL form and study-guide semester codes (sites.md §5) --------------------------
+
+
+MYCOLOGY = f"{HOST}/2024/micro-credential-mycologie/programma"
+
+
+def test_programme_code_urls_route_like_programme_pages():
+    by_code = f"{HOST}/2024/en/afstudeerrichting/CCMYCO"
+    assert UGentSpider().callback_for(by_code).__name__ == "parse_programme"
+    assert (
+        UGentSpider().callback_for(f"{HOST}/2024/nl/afstudeerrichting/CCMYCO/").__name__ == "parse_programme"
+    )
+    # A card that links the code form is followed to that page itself.
+    assert programme_url(by_code) == by_code
+
+
+def test_a_programme_page_served_under_its_code_url_gives_the_same_records():
+    body = snapshot_file(MYCOLOGY).read_bytes()
+    code = lxml.html.fromstring(body).xpath("//h1[@id='titleLabel']/@data-code")[0]
+    by_code = f"{HOST}/2024/en/afstudeerrichting/{code}"
+    slug_form, code_form = run(MYCOLOGY, body=body), run(by_code, body=body)
+    [programme] = [r for r in code_form if isinstance(r, ProgrammeItem)]
+    assert (programme.source_code, programme.academic_year_raw) == (code, "2024")
+    assert programme.page_language == "en"  # the URL says so, whatever the table heading's language
+    rows = [r for r in code_form if isinstance(r, ProgrammeCourseItem)]
+    assert [r.course_code for r in rows] == [
+        r.course_code for r in slug_form if isinstance(r, ProgrammeCourseItem)
+    ]
+    sheets = [r.url for r in code_form if isinstance(r, Request)]
+    assert sheets and all(url.startswith(f"{HOST}/2024/studiefiche/en/") for url in sheets)
+    assert not [r for r in code_form if isinstance(r, HarvestIssue)]
+
+
+def test_study_guide_semester_codes_are_carried_as_printed():
+    # The studiegids legend: 3 = the summer period, a letter = one of several offerings, (n) = not offered.
+    html = snapshot_file(MYCOLOGY).read_text(encoding="utf-8")
+    cells = html.count('<td class="semester">')
+    assert cells >= 1
+    codes = ["3", "A2", "(1)", "1", "2"]
+    pieces = html.split('<td class="semester">')
+    rebuilt = pieces[0]
+    for index, piece in enumerate(pieces[1:]):
+        rebuilt += f'<td class="semester">{codes[index % len(codes)]}' + piece[piece.index("</td>") :]
+    rows = [r for r in run(MYCOLOGY, body=rebuilt.encode()) if isinstance(r, ProgrammeCourseItem)]
+    assert [r.semester_raw for r in rows] == [codes[i % len(codes)] for i in range(cells)]

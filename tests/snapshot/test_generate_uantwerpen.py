@@ -62,8 +62,13 @@ def slug_of(url: str) -> str:
 
 
 def courses(url: str) -> list[dict]:
+    """The courses of the page's 2025-2026 pane (the active one; the other panes are other years)."""
     result = []
-    for section in page(url).xpath("//section[@class='course']"):
+    tree = page(url)
+    panes = tree.xpath("//section[@class='pane'][@id='studyprogramme-2025']") or tree.xpath(
+        "//div[@class='study-programme-active']"
+    )
+    for section in panes[0].xpath(".//section[@class='course']"):
 
         def spec(name: str, section=section) -> str | None:
             found = section.xpath(f".//div[@class='spec {name}']/div[@class='value']")
@@ -186,25 +191,42 @@ def test_study_programme_pages_follow_the_real_template():
     real_labels = {text(label) for label in real.xpath("//div[contains(@class, 'spec')]/div[@class='label']")}
     urls = study_programme_urls()
     assert len(urls) == 30
+    forms: Counter[str] = Counter()
     for url in urls:
         tree = page(url)
-        [pane] = tree.xpath("//div[@class='study-programme-active']")
-        assert text(pane.xpath("./h3[@class='heading']")[0]) == "2025-2026"
-        assert pane.xpath(
-            "./div[@class='paneContent']/section[@class='programmes']//section[@class='courseUnit']"
-            "/header/h4[@class='heading']"
-        )
-        for section in pane.xpath(".//section[@class='course']"):
-            href = section.xpath("string(./header/h5[@class='heading']/a/@href)")
-            language = "en" if "/en/" in url else "nl"
-            assert re.fullmatch(rf"\?id=2025-{COURSE_CODE.pattern}&lang={language}", href), href
-            specs = section.xpath(
-                "./div[@class='main mainCourse']/section[@class='fiche']/div[@class='main']/div"
+        old = tree.xpath("//div[@class='study-programme-active']")
+        # The live structure (sites.md §5): year tabs, one `section.pane` per year in `div.main.tabMain`.
+        panes = tree.xpath("//div[@class='main tabMain']/section[@class='pane'][@id]")
+        tabs = tree.xpath("//header[@class='tabHeader']/ul/li[@data-desttab]")
+        forms["old" if old else f"{len(panes)} panes"] += 1
+        if old:
+            assert not panes and not tabs
+            panes = old
+        else:
+            assert [tab.get("data-desttab") for tab in tabs] == [pane.get("id") for pane in panes]
+            assert [tab.get("data-desttab") for tab in tabs if tab.get("class") == "stateActive"] == [
+                "studyprogramme-2025"
+            ]
+        for pane in panes:
+            year = int(pane.get("id", "x-2025").rsplit("-", 1)[1])
+            assert text(pane.xpath("./h3[@class='heading']")[0]) == f"{year}-{year + 1}"
+            assert pane.xpath(
+                "./div[@class='paneContent']/section[@class='programmes']//section[@class='courseUnit']"
+                "/header/h4[@class='heading']"
             )
-            classes = {c for spec in specs for c in spec.get("class").split()}
-            assert classes <= real_classes
-            if language == "en":
-                assert {text(s.xpath("./div[@class='label']")[0]) for s in specs} <= real_labels
+            for section in pane.xpath(".//section[@class='course']"):
+                href = section.xpath("string(./header/h5[@class='heading']/a/@href)")
+                language = "en" if "/en/" in url else "nl"
+                assert re.fullmatch(rf"\?id={year}-{COURSE_CODE.pattern}&lang={language}", href), href
+                specs = section.xpath(
+                    "./div[@class='main mainCourse']/section[@class='fiche']/div[@class='main']/div"
+                )
+                classes = {c for spec in specs for c in spec.get("class").split()}
+                assert classes <= real_classes
+                if language == "en":
+                    assert {text(s.xpath("./div[@class='label']")[0]) for s in specs} <= real_labels
+    # One page keeps the old single-pane form; the others show two or three years.
+    assert forms["old"] == 1 and forms["2 panes"] + forms["3 panes"] == 29 and forms["3 panes"] >= 3
 
 
 def test_course_codes_are_well_formed_unique_and_not_real_ones():
@@ -280,12 +302,43 @@ def test_every_course_link_has_a_sheet_in_the_snapshot():
 def test_summer_schools_state_their_real_credits():
     credits = {}
     for row in rows():
-        match = re.search(r"/summer-schools/([^/]+)/programme/content-description/$", row.url)
-        if match:
+        match = re.search(r"/summer-(?:winter-)?schools/([^/]+)/programme/([^/]+)/$", row.url)
+        if not match:
+            continue
+        if match.group(2) == "content-description":
             facts = page(row.url).xpath("//div[@class='managedContent']/section//li[not(a)]")
-            credits[match.group(1)] = text(facts[0])
+            if "ECTS" in text(facts[0]):
+                credits.setdefault(match.group(1), set()).add(text(facts[0]))
+        else:
+            # The real sites put some schools' credits on an ECTS sub-page with an irregular slug.
+            assert "ects" in match.group(2)
+            statement = page(row.url).xpath("//div[@class='managedContent']//p")[0]
+            credits.setdefault(match.group(1), set()).add(text(statement))
     assert credits == {
-        "europe-diversity-migration": "4 ECTS (+2 with an individual paper)",
-        "from-mine-to-finger": "3 ECTS",
-        "experience-entrepreneurship": "4/5/6 ECTS",
+        "europe-diversity-migration": {"4 ECTS (+2 with an individual paper)"},
+        "from-mine-to-finger": {"3 ECTS"},
+        # the real "4/5/6 ECTS", worded as another school's real page words such tiers
+        "experience-entrepreneurship": {"4, 5 or 6 ECTS depending on the assignments handed in"},
+        "modelling-infectious-diseases": {"2–5 ECTS credits"},  # authored, a real form of range
     }
+
+
+def test_one_school_is_published_under_both_prefixes_with_the_same_pages():
+    by_prefix: dict[str, set[str]] = {}
+    for row in rows():
+        match = re.match(
+            rf"{ORIGIN}/en/(summer-schools|summer-winter-schools)/modelling-infectious-diseases/(.*)$",
+            row.url,
+        )
+        if match:
+            by_prefix.setdefault(match.group(1), set()).add(match.group(2))
+    assert (
+        by_prefix["summer-schools"]
+        == by_prefix["summer-winter-schools"]
+        == {
+            "",
+            "programme/content-description/",
+            "programme/study-credits--ects-/",
+            "registration/procedure/",
+        }
+    )
