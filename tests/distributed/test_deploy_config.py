@@ -106,9 +106,9 @@ def test_helm_values_say_what_the_validated_instance_says(tmp_path):
     assert values["runLauncher"]["type"] == "K8sRunLauncher"
     queue = values["dagsterDaemon"]["runCoordinator"]
     assert queue["type"] == config["run_coordinator"]["class"]
-    assert queue["config"]["queuedRunCoordinator"]["tagConcurrencyLimits"] == _source_limit(
-        config["run_coordinator"]
-    )
+    limits = config["run_coordinator"]["config"]["tag_concurrency_limits"]
+    assert queue["config"]["queuedRunCoordinator"]["tagConcurrencyLimits"] == limits
+    assert {limit["key"] for limit in limits} == {SOURCE_TAG, "microcred/publish"}
     assert values["postgresql"]["postgresqlScheme"] == config["storage"]["postgres"]["postgres_db"]["scheme"]
     monitoring = values["dagsterDaemon"]["runMonitoring"]
     assert monitoring["startTimeoutSeconds"] == config["run_monitoring"]["start_timeout_seconds"]
