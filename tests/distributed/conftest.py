@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +33,9 @@ from tests.distributed.services import (
 )
 
 pytestmark = pytest.mark.slow
-BUCKET = f"s3://cluster-{uuid.uuid4().hex[:8]}"  # moto keeps buckets in process-wide state
+# moto keeps buckets in process-wide state: a name of this process's own (the same however often this
+# module is imported: pytest loads it as a conftest, the tests import it by name).
+BUCKET = f"s3://cluster-{os.getpid()}"
 
 
 @dataclass
