@@ -108,6 +108,8 @@ def check_results(
 def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     source = context.partition_key
     run_id = refresh_id(context)
+    store.pull_landing(run_id, source)  # the harvest may have run on another machine
+    store.fetch_published()
     outcome = store.harvest_outcome(run_id, source)
     if not outcome or not outcome.get("succeeded"):
         raise dg.Failure(description=f"no complete harvest of {source} in run {run_id}")
@@ -122,8 +124,12 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     )
     # One source's staging at a time (nightly partition runs of other sources go on side by side).
     with folder_lock(store.root, staging_lock_name(source)):
-        if context.run.tags.get(LAUNCHER_TAG) == REFRESH_LAUNCHER and not refresh_holds_lock(
-            store.root, run_id
+        # The refresh's lock is on its own machine's folder: with the data in an object store this worker
+        # cannot see it (a killed night's tasks are purged from the broker instead, see docs/deploy.md).
+        if (
+            store.remote is None
+            and context.run.tags.get(LAUNCHER_TAG) == REFRESH_LAUNCHER
+            and not refresh_holds_lock(store.root, run_id)
         ):
             # Left behind by a killed `microcred refresh`: the next refresh owns the folder now.
             raise dg.Failure(
@@ -131,6 +137,7 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
             )
         store.stage(core, source, run_id)
         store.mark_staged(source, run_id)
+    store.push_staged(source, run_id)
     blocking = blocking_checks(core, store.root)
     for key, frame in (
         (PROGRAMME, core.programme),
