@@ -29,7 +29,7 @@ def _run_worker(run_id: str, instance_ref: Any, env: Mapping[str, str]) -> None:
     os.environ.update(env)
     from dagster._cli.api import _execute_run_command_body  # the run worker's own body (no public API)
 
-    from pipelines.lifeline import die_with_parent
+    from scrapers.lifeline import die_with_parent
 
     die_with_parent()  # ends with the fork server, which ends with the process that launched the run
 
