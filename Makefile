@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint lock snapshot national-snapshot clean dashboard chromium
+.PHONY: run test bench lint lock snapshot national-snapshot clean dashboard chromium services
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/microcred refresh
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium services
 	$(BIN)/python -m pytest
 
 # The dashboard's browser tests drive Debian's Chromium (Playwright downloads no browser): install it if missing.
@@ -24,6 +24,12 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+# The distributed tests (tests/distributed) run Debian's PostgreSQL and Redis on loopback: install them if missing.
+services:
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1; } || { \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends postgresql redis-server; }
 
 # The dashboard on http://127.0.0.1:8501 (reads data/registry.duckdb, or $MICROCRED_DATA_DIR, read-only).
 dashboard: $(STAMP)

@@ -23,57 +23,11 @@ def new_run_id() -> str:
 
 
 # -- refresh ----------------------------------------------------------------------------------------------
-_QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Exit status of `refresh --no-wait` when another refresh holds the data folder (sysexits' EX_TEMPFAIL).
 EXIT_BUSY = 75
 
 
-def _worker_start() -> None:
-    """Pool worker initializer: die with the fork server (which dies with the refresh)."""
-    from pipelines.lifeline import die_with_parent
-
-    die_with_parent()
-
-
-def _materialize(
-    assets: str, store_config: dict, tags: dict, partition: str | None = None, env: dict | None = None
-) -> tuple[bool, list[str]]:
-    """One Dagster run of the named assets (``harvest`` or ``publish``): (succeeded, one line per error).
-
-    Module-level so that each source's run can execute in its own process. Dagster's console log is off
-    (its tracebacks run to hundreds of lines); the errors come back as one line each, naming what failed.
-    """
-    # A fork server's children inherit its environment from when it started, not the caller's now.
-    os.environ.update(env or {})
-    import dagster as dg
-
-    from pipelines.defs.core import core_registry
-    from pipelines.defs.raw import raw_registry__harvest
-    from pipelines.defs.resources import RegistryStore
-    from pipelines.defs.warehouse import out_registry__warehouse
-
-    selection = [raw_registry__harvest, core_registry] if assets == "harvest" else [out_registry__warehouse]
-    try:
-        result = dg.materialize(
-            selection,
-            partition_key=partition,
-            tags=tags,
-            resources={"store": RegistryStore(**store_config)},
-            instance=dg.DagsterInstance.get(),
-            raise_on_error=False,
-            run_config=_QUIET,
-        )
-    except Exception as error:  # noqa: BLE001 - reported as one line; the caller goes on with the others
-        return False, [f"{assets} {partition or ''}: {type(error).__name__}: {str(error).strip()[:300]}"]
-    errors = []
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        message = (error.message if error else "failed").strip().splitlines()
-        errors.append(f"{event.step_key}: {message[0] if message else 'failed'}")
-    return result.success, errors
-
-
-def _fail_orphaned_runs(instance, root: Path, out) -> None:
+def _fail_orphaned_runs(instance, data_location: str, out) -> None:
     """Marks failed the Dagster runs a killed refresh of this data folder left STARTED.
 
     Called while holding the folder's refresh lock: any refresh that launched them is gone.
@@ -85,7 +39,7 @@ def _fail_orphaned_runs(instance, root: Path, out) -> None:
     orphans = instance.get_runs(
         filters=dg.RunsFilter(
             statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
-            tags={DATA_DIR_TAG: str(root), LAUNCHER_TAG: REFRESH_LAUNCHER},
+            tags={DATA_DIR_TAG: data_location, LAUNCHER_TAG: REFRESH_LAUNCHER},
         )
     )
     for run in orphans:
@@ -97,22 +51,28 @@ def _fail_orphaned_runs(instance, root: Path, out) -> None:
 def refresh(
     sources: list[str] | None,
     live: bool,
-    data_dir: Path | None,
+    data_dir: Path | str | None,
     out=None,
     snapshot_url: str | None = None,
     wait: bool = True,
 ) -> int:
     """Harvest -> normalise -> check -> publish through Dagster. 0 if something new was published.
 
+    ``data_dir`` is a local folder or an object-store URL (``s3://bucket/registry``, see ``warehouse.storage``).
     One refresh at a time per data folder: the folder's refresh lock is held from here to the end of the
-    summary. A second refresh waits for it (saying whose it is), or with ``wait`` False exits ``EXIT_BUSY``.
+    summary (for a URL, this machine's working folder for it). A second refresh waits for it (saying whose
+    it is), or with ``wait`` False exits ``EXIT_BUSY``.
     """
     out = sys.stdout if out is None else out
+    from pipelines.defs.resources import RegistryStore
     from warehouse.lock import REFRESH_LOCK, LockBusy, folder_lock, refresh_note
-    from warehouse.publish import default_data_dir
 
-    root = Path(data_dir) if data_dir else default_data_dir()
+    store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
+    store = RegistryStore(**store_config)
+    root = store.root
     root.mkdir(parents=True, exist_ok=True)
+    if not store_config["data_dir"]:
+        store_config["data_dir"] = store.location  # every run, wherever it executes, uses this folder
     run_id = new_run_id()
     try:
         with folder_lock(
@@ -122,88 +82,69 @@ def refresh(
             note=refresh_note(run_id),
             on_wait=lambda message: print(message, file=out, flush=True),
         ):
-            return _refresh_locked(sources, live, root, run_id, out, snapshot_url)
+            return _refresh_locked(sources, store, store_config, run_id, out)
     except LockBusy as busy:
         print(f"{busy}; not waiting (--no-wait)", file=out, flush=True)
         return EXIT_BUSY
 
 
-def _refresh_locked(
-    sources: list[str] | None, live: bool, root: Path, run_id: str, out, snapshot_url: str | None
-) -> int:
+def _refresh_locked(sources: list[str] | None, store, store_config: dict, run_id: str, out) -> int:
     """The refresh proper, run while holding the data folder's refresh lock.
 
-    Each source is one Dagster run of its partition, in its own process, side by side (as the daemon's run
-    queue runs them at night); the warehouse run follows once every source has finished, failed or not.
+    The runs are those of the jobs the nightly schedule runs (``harvest_source`` per source, side by side,
+    then ``publish_warehouse`` once every source has finished, failed or not), launched through the Dagster
+    instance with the run launcher and executor its configuration names (``pipelines.defs.launch``).
     """
     os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import forkserver, get_context
+    import dagster as dg
 
-    # Start the fork server (see below) first: it imports Great Expectations and the definitions (seconds of
-    # CPU) while this process imports Dagster and prepares the instance, instead of after. The lifeline
-    # comes first: the fork server (and through it every worker) dies with this process.
-    context = get_context("forkserver")
-    context.set_forkserver_preload(
-        [
-            "pipelines.lifeline_forkserver",
-            "great_expectations",
-            "pipelines.defs.core",
-            "pipelines.defs.warehouse",
-        ]
-    )
-    forkserver.ensure_running()
-
-    from pipelines.defs.partitions import DATA_DIR_TAG, LAUNCHER_TAG, REFRESH_LAUNCHER, REFRESH_TAG
+    from pipelines.defs.execution import NoLiveWorker
+    from pipelines.defs.launch import run_night
+    from pipelines.defs.partitions import DATA_DIR_TAG
     from pipelines.institutions import HARVESTED_SOURCES
     from warehouse.publish import clean_build
 
-    store_config = {"data_dir": str(root), "live": live, "snapshot_url": snapshot_url or ""}
-    tags = {REFRESH_TAG: run_id, DATA_DIR_TAG: str(root), LAUNCHER_TAG: REFRESH_LAUNCHER}
     chosen = sources or list(HARVESTED_SOURCES)
     print(
-        f"microcred refresh {run_id}: {'LIVE sites' if live else 'bundled snapshot on 127.0.0.1'}; "
-        f"sources {', '.join(chosen)}; data in {root}",
+        f"microcred refresh {run_id}: {'LIVE sites' if store.live else 'bundled snapshot on 127.0.0.1'}; "
+        f"sources {', '.join(chosen)}; data in {store.location}",
         file=out,
         flush=True,
     )
-    for leftover in clean_build(root):
+    for leftover in clean_build(store.root):
         print(f"  removed {leftover.name} left in build/ by a killed publish", file=out)
-    # One process per source (per core at most). A fork server imports Dagster, the definitions and Great
-    # Expectations once and forks each source's process from itself: the children share those modules
-    # instead of spending seconds of CPU each importing them, and are forked from a clean single-threaded
-    # process (forking the caller directly can deadlock when it has threads, as a test runner does).
-    import dagster as dg
-
-    # Create the instance's storages here, once: parallel runs would otherwise race to migrate them.
     instance = dg.DagsterInstance.get()
-    instance.get_runs(limit=1)
-    instance.event_log_storage.get_asset_records()
-    _fail_orphaned_runs(instance, root, out)
-    env = {k: v for k, v in os.environ.items() if k == "DAGSTER_HOME" or k.startswith("MICROCRED_")}
-    # The fork server keeps the environment it started with: tonight's revisit switches are always passed
-    # (empty = unset), so one night's clock or --revalidate-all never leaks into the next (scrapers/revisit.py).
-    env.update({k: os.environ.get(k, "") for k in ("MICROCRED_NOW", "MICROCRED_REVALIDATE_ALL")})
-    workers = max(1, min(len(chosen), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
-        runs = {
-            source: pool.submit(_materialize, "harvest", store_config, tags, source, env) for source in chosen
-        }
-        for source, run in runs.items():
-            succeeded, errors = run.result()
-            print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)
-            for error in errors:
-                print(f"    {error}", file=out)
-    published, errors = _materialize("publish", store_config, tags)
-    for error in errors:
+    _fail_orphaned_runs(instance, store.location, out)
+
+    def harvested(source: str, status, errors: list[str]) -> None:
+        succeeded = status == dg.DagsterRunStatus.SUCCESS
+        print(f"  {source}: harvest and normalise {'succeeded' if succeeded else 'FAILED'}", file=out)
+        for error in errors:
+            print(f"    {error}", file=out)
+
+    try:
+        night = run_night(
+            run_id,
+            chosen,
+            store_config,
+            instance=instance,
+            tags={DATA_DIR_TAG: store.location},
+            on_harvest=harvested,
+        )
+    except NoLiveWorker as error:
+        print(f"not started: {error}", file=out)
+        return 1
+    for error in night.publish_errors:
         print(f"  publish: {error}", file=out)
     from warehouse.summary import print_summary
 
-    print_summary(root / "registry.duckdb", run_id, out=out)
+    print_summary(store.fetch_published(), run_id, out=out)
     from warehouse.summary import print_politeness
 
-    print_politeness(root / "raw" / run_id, out=out)
-    return 0 if published else 1
+    for source in chosen:  # each outcome.json carries its sites' figures (fetched when the store is remote)
+        store.pull_outcome(run_id, source)
+    print_politeness(store.root / "raw" / run_id, out=out)
+    return 0 if night.published else 1
 
 
 # -- parse ------------------------------------------------------------------------------------------------
@@ -250,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--source", action="append", dest="sources", help="only this source (repeatable)")
     p.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default $MICROCRED_DATA_DIR or ./data)"
+        "--data-dir",
+        default=None,
+        help="data folder or object-store URL such as s3://bucket/registry (default $MICROCRED_DATA_DIR or ./data)",
     )
     p.add_argument(
         "--snapshot-url", default=None, help="crawl a snapshot server already running (serve-snapshot)"

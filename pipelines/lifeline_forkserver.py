@@ -4,6 +4,6 @@ Importing this module is the point (the fork server can only run imports); nothi
 refresh's own process must not die with its shell.
 """
 
-from pipelines.lifeline import die_with_parent
+from scrapers.lifeline import die_with_parent
 
 die_with_parent()

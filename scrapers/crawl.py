@@ -106,6 +106,8 @@ def run_crawl(
         run_id,
         "--cache-dir",
         str(cache_dir),
+        "--parent-pid",
+        str(os.getpid()),
     ]
     if snapshot_url:
         command += ["--snapshot-url", snapshot_url]
@@ -211,7 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, required=True)
     parser.add_argument("--snapshot-url", default=None, help="loopback base URL of the snapshot server")
     parser.add_argument("--years", default=None, help="comma-separated academic start years")
+    parser.add_argument(
+        "--parent-pid", type=int, default=None, help="end this crawl when that process (its starter) dies"
+    )
     args = parser.parse_args(argv)
+    if args.parent_pid is not None:
+        from scrapers.lifeline import die_with_parent
+
+        die_with_parent(args.parent_pid)
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.misc import load_object

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ def temporary_dagster_home(root: Path):
     """A fresh Dagster instance under ``root`` (telemetry off) for module-scoped refresh fixtures."""
     home = root / "dagster_home"
     home.mkdir(exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # The embedded instance's configuration (telemetry off, the fork-server run launcher make run uses).
+    shutil.copy(REPO / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(home)
     try:

@@ -79,6 +79,12 @@ def check_results(
     return results
 
 
+def _read_previous(store: RegistryStore, source: str, run_id: str):
+    """The staged tables of an earlier run (downloaded first when the store is remote), verified."""
+    store.pull_staged(source, run_id)
+    return store.read_staged(source, run_id)
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -109,6 +115,8 @@ def check_results(
 def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     source = context.partition_key
     run_id = refresh_id(context)
+    store.pull_landing(run_id, source)  # the harvest may have run on another machine
+    store.fetch_published()
     outcome = store.harvest_outcome(run_id, source)
     if not outcome or not outcome.get("succeeded"):
         raise dg.Failure(description=f"no complete harvest of {source} in run {run_id}")
@@ -121,7 +129,7 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
             store.staging_dir(source, previous),
             digest,
             run_id,
-            read=lambda _directory: store.read_staged(source, previous),
+            read=lambda _directory: _read_previous(store, source, previous),
         )
         if previous
         else None
@@ -137,8 +145,12 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     core.flag = pl.concat([record_flags, checks.stability_flags(core.programme, published)])
     # One source's staging at a time (nightly partition runs of other sources go on side by side).
     with folder_lock(store.root, staging_lock_name(source)):
-        if context.run.tags.get(LAUNCHER_TAG) == REFRESH_LAUNCHER and not refresh_holds_lock(
-            store.root, run_id
+        # The refresh's lock is on its own machine's folder: with the data in an object store this worker
+        # cannot see it (a killed night's tasks are purged from the broker instead, see docs/deploy.md).
+        if (
+            store.remote is None
+            and context.run.tags.get(LAUNCHER_TAG) == REFRESH_LAUNCHER
+            and not refresh_holds_lock(store.root, run_id)
         ):
             # Left behind by a killed `microcred refresh`: the next refresh owns the folder now.
             raise dg.Failure(
@@ -148,6 +160,7 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
         write_digest(store.staging_dir(source, run_id), digest)
         store.stage(core, source, run_id)
         store.mark_staged(source, run_id)
+    store.push_staged(source, run_id)
     blocking = blocking_checks(core, store.root)
     for key, frame in (
         (PROGRAMME, core.programme),

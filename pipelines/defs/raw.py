@@ -81,6 +81,8 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         if not str(result.finish_reason or "").startswith("disk_full"):
             outcome["finish_reason"] = f"disk_full: {landing / 'outcome.json'}"
         result = dataclasses.replace(result, succeeded=False, finish_reason=outcome["finish_reason"])
+    if (landing / "outcome.json").exists():
+        store.push_landing(run_id, source)  # to the object store, when the data lives in one
     if not result.succeeded:
         # A full disk fails the same way a minute later: no retry is spent on it.
         disk_full = str(result.finish_reason or "").startswith("disk_full")

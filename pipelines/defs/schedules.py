@@ -11,7 +11,15 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipelines.defs.core import core_registry
-from pipelines.defs.partitions import REFRESH_TAG, source_partitions
+from pipelines.defs.execution import engine, instance_run_config, purge_stale_tasks, registry_executor
+from pipelines.defs.partitions import (
+    LAUNCHER_TAG,
+    REFRESH_LAUNCHER,
+    REFRESH_TAG,
+    SCHEDULE_LAUNCHER,
+    SOURCE_TAG,
+    source_partitions,
+)
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.warehouse import out_registry__warehouse
 from pipelines.institutions import HARVESTED_SOURCES
@@ -21,13 +29,15 @@ harvest_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(raw_registry__harvest, core_registry),
     partitions_def=source_partitions,
     description="Harvest and normalise one institution (one partition).",
+    executor_def=registry_executor,
 )
 publish_job = dg.define_asset_job(
     "publish_warehouse",
     selection=dg.AssetSelection.assets(out_registry__warehouse),
     description="Build and atomically publish the warehouse from the night's staged harvests.",
-    # The run queue lets one run with this tag go at a time (dagster_home/dagster.yaml), beside the data
-    # folder's publish lock, for shared storage without working locks.
+    executor_def=registry_executor,
+    # The run queue lets one run with this tag go at a time (dagster_home/dagster.yaml, deploy/dagster.yaml),
+    # beside the data folder's publish lock, for shared storage without working locks.
     tags={"microcred/publish": "warehouse"},
 )
 
@@ -43,9 +53,24 @@ _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.Dagste
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     refresh_id = context.scheduled_execution_time.strftime("%Y%m%dT%H%M%S%z") + "-nightly"
+    run_config = instance_run_config()  # the executor this deployment names ($DAGSTER_HOME/run_config.yaml)
+    if engine(run_config) == "celery":
+        # Tasks a killed night left in the broker must not run tonight on a fresh worker.
+        try:
+            dropped = purge_stale_tasks(context.instance, run_config)
+            context.log.info(
+                f"purged {dropped} stale Celery task(s)"
+                if dropped is not None
+                else "night in progress: no purge"
+            )
+        except Exception as error:  # the runs' own worker check reports a broker that is down
+            context.log.warning(f"could not purge the Celery broker: {error}")
     for source in HARVESTED_SOURCES:
         yield dg.RunRequest(
-            run_key=f"{refresh_id}:{source}", partition_key=source, tags={REFRESH_TAG: refresh_id}
+            run_key=f"{refresh_id}:{source}",
+            partition_key=source,
+            run_config=run_config,
+            tags={REFRESH_TAG: refresh_id, SOURCE_TAG: source, LAUNCHER_TAG: SCHEDULE_LAUNCHER},
         )
 
 
@@ -81,8 +106,13 @@ def publish_when_harvests_finished(context: dg.SensorEvaluationContext):
             run.tags.get("dagster/will_retry") == "true",
         )
         for run in runs
-        if REFRESH_TAG in run.tags
+        # `microcred refresh` publishes its own nights as soon as their harvests end.
+        if REFRESH_TAG in run.tags and run.tags.get(LAUNCHER_TAG) != REFRESH_LAUNCHER
     ]
     for refresh_id in nights_ready_to_publish(observed):
         # run_key makes this idempotent: each night is published once, however often the sensor ticks.
-        yield dg.RunRequest(run_key=f"publish:{refresh_id}", tags={REFRESH_TAG: refresh_id})
+        yield dg.RunRequest(
+            run_key=f"publish:{refresh_id}",
+            run_config=instance_run_config(),
+            tags={REFRESH_TAG: refresh_id, LAUNCHER_TAG: SCHEDULE_LAUNCHER},
+        )

@@ -5,7 +5,7 @@ from datetime import datetime
 import dagster as dg
 
 from pipelines.defs.core import COURSE_UNIT, PROGRAMME, PROGRAMME_COURSE
-from pipelines.defs.partitions import refresh_id
+from pipelines.defs.partitions import REFRESH_TAG, refresh_id
 from pipelines.defs.resources import RegistryStore, StagedDataError
 from pipelines.institutions import HARVESTED_SOURCES
 from pipelines.transform import CoreTables
@@ -13,16 +13,40 @@ from quality.report import write_report
 from warehouse.publish import SourceHarvest, publish
 
 
-def collect_harvests(store: RegistryStore, run_id: str) -> dict[str, SourceHarvest]:
+def attempted_harvests(instance: dg.DagsterInstance, run_id: str) -> dict[str, dg.DagsterRun]:
+    """The last harvest run of each source in this night (tagged with its refresh id), by source."""
+    runs: dict[str, dg.DagsterRun] = {}
+    for record in instance.get_run_records(
+        dg.RunsFilter(job_name="harvest_source", tags={REFRESH_TAG: run_id})
+    ):  # newest first
+        runs.setdefault(record.dagster_run.tags.get("dagster/partition", ""), record.dagster_run)
+    return runs
+
+
+def collect_harvests(
+    store: RegistryStore, run_id: str, attempted: dict[str, dg.DagsterRun] | None = None
+) -> dict[str, SourceHarvest]:
     """What this run produced per source: its crawl outcome and, if staged in this run, the core tables.
 
     This run's own staging folder is read (verified against its manifest), not whatever ``CURRENT`` points
-    at: a harvest of the same source by another run may have re-pointed it meanwhile.
+    at: a harvest of the same source by another run may have re-pointed it meanwhile. ``attempted`` holds
+    the night's harvest runs: a source whose run ended without writing an outcome (its worker was lost, or
+    the run was cancelled or timed out) is a failed harvest with that reason recorded.
     """
     harvests: dict[str, SourceHarvest] = {}
     for source in HARVESTED_SOURCES:
         outcome = store.harvest_outcome(run_id, source)
         if outcome is None:
+            run = (attempted or {}).get(source)
+            if run is not None:
+                harvests[source] = SourceHarvest(
+                    source,
+                    succeeded=False,
+                    reason=(
+                        f"harvest run {run.run_id} ended {run.status.value} before its crawl finished "
+                        "(worker lost, cancelled or timed out)"
+                    ),
+                )
             continue  # not attempted in this run (e.g. `refresh --source`): its published rows stay as they are
         core, damage = None, None
         if outcome.get("succeeded") and store.staging_dir(source, run_id).is_dir():
@@ -76,10 +100,14 @@ def last_good_staged(store: RegistryStore, source: str) -> tuple[CoreTables | No
 )
 def out_registry__warehouse(context: dg.AssetExecutionContext, store: RegistryStore) -> dg.MaterializeResult:
     run_id = refresh_id(context)
+    for source in HARVESTED_SOURCES:  # what other machines handed over, when the data is in an object store
+        store.pull_outcome(run_id, source)
+        store.pull_staged(source, run_id)
+    store.fetch_published()
     result = publish(
         store.root,
         run_id,
-        collect_harvests(store, run_id),
+        collect_harvests(store, run_id, attempted_harvests(context.instance, run_id)),
         live=store.live,
         staged_fallback=lambda source: last_good_staged(store, source),
     )
@@ -89,6 +117,7 @@ def out_registry__warehouse(context: dg.AssetExecutionContext, store: RegistrySt
         # The data stewards' report is rewritten beside whatever warehouse is now published.
         report = write_report(result.warehouse)
         context.log.info(f"quality report: {report}")
+        store.push_published(run_id)  # to the object store, pointer last, when the data lives in one
     metadata = {
         "warehouse": str(result.warehouse),
         "damaged_warehouse_moved_to": str(result.damaged or ""),

@@ -148,7 +148,9 @@ def two_at_once(tmp_path_factory, snapshot_server):
     data = root / "data"
     home = root / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (home / "dagster.yaml").write_text(
+        (REPO / "dagster_home" / "dagster.yaml").read_text()
+    )  # the embedded instance
     processes = [
         subprocess.Popen(
             refresh_command(data, snapshot_server.base_url),
@@ -307,7 +309,9 @@ def test_after_a_kill_children_end_and_the_next_refresh_cleans_up(quoted, tmp_pa
     data = copy_folder(quoted, tmp_path)
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (home / "dagster.yaml").write_text(
+        (REPO / "dagster_home" / "dagster.yaml").read_text()
+    )  # the embedded instance
     killed = subprocess.Popen(
         refresh_command(data, snapshot_server.base_url),
         stdout=subprocess.PIPE,

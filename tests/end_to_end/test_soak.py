@@ -78,7 +78,9 @@ def test_refreshes_with_random_kills_and_concurrent_starts_leave_a_sound_warehou
     data = tmp_path / "data"
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (home / "dagster.yaml").write_text(
+        (REPO / "dagster_home" / "dagster.yaml").read_text()
+    )  # the embedded instance
     url = snapshot_server.base_url
     # Round 0 publishes a complete warehouse; every later round must keep it complete.
     first = start(data, home, url, [])

@@ -73,3 +73,55 @@ def test_second_night_is_answered_with_304s(two_nights):
         night1 = (first.landing_dir / f"{kind}.jsonl").read_text().splitlines()
         night2 = (second.landing_dir / f"{kind}.jsonl").read_text().splitlines()
         assert len(night1) == len(night2)
+
+
+def test_a_crawl_ends_with_the_process_that_started_it(snapshot_server, tmp_path):
+    """Issue 16: killing a refresh left its crawl subprocess landing pages for minutes. The crawl asks the
+    kernel to end it with its starter (``--parent-pid``), so a SIGKILL of the starter ends the crawl too."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "import scrapers.crawl as c, subprocess as s\n"
+            "real = s.run\n"
+            "def run(command, **kw):\n"
+            "    p = s.Popen(command, stdout=s.DEVNULL, stderr=s.DEVNULL)\n"
+            "    print(p.pid, flush=True)\n"
+            "    time.sleep(600)\n"
+            "s.run = run\n"
+            f"c.run_crawl('ugent', Path({str(tmp_path / 'landing')!r}), 'r1', snapshot_url={snapshot_server.base_url!r},"
+            f" cache_dir=Path({str(tmp_path / 'cache')!r}))\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    crawl_pid = int(starter.stdout.readline())
+    time.sleep(1.0)  # the crawl is running (importing Scrapy or crawling)
+    os.kill(starter.pid, signal.SIGKILL)
+    starter.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if _is_gone(crawl_pid):
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(crawl_pid, signal.SIGKILL)
+        raise AssertionError("the crawl outlived the process that started it")
+    assert not (tmp_path / "landing" / "_SUCCESS").exists()
+
+
+def _is_gone(pid: int) -> bool:
+    """Exited: no such process, or a zombie waiting for a parent that is already gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True

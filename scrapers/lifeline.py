@@ -1,10 +1,11 @@
 """Child processes of ``microcred refresh`` end with their parent.
 
 ``die_with_parent`` asks the kernel to SIGKILL the calling process when its parent dies
-(``prctl(PR_SET_PDEATHSIG)``). ``microcred refresh`` preloads ``pipelines.lifeline_forkserver`` (which calls it)
-in the fork server, so the fork server dies with the refresh, and calls it in each pool worker, which dies
-with the fork server. Without it, killing only the refresh left them running for minutes, re-pointing ``staging/CURRENT``
-after the refresh was gone.
+(``prctl(PR_SET_PDEATHSIG)``). The refresh's fork server (``pipelines.lifeline_forkserver``) dies with the
+refresh, each run it forks dies with the fork server, and each crawl subprocess (``scrapers.crawl``) dies with
+the run that started it. Without it, killing only the refresh left them running for minutes, re-pointing
+``staging/CURRENT`` or landing a crawl after the refresh was gone. It lives at the bottom layer (here) so that
+the crawl can use it without importing the pipelines.
 """
 
 from __future__ import annotations
