@@ -67,7 +67,15 @@ def refresh(
     from pipelines.defs.resources import RegistryStore
     from warehouse.lock import REFRESH_LOCK, LockBusy, folder_lock, refresh_note
 
-    store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
+    store_config = {
+        "data_dir": str(data_dir or ""),
+        "live": live,
+        "snapshot_url": snapshot_url or "",
+        # The revisit policy's switches (scrapers/revisit.py) travel with the runs' config.
+        "revisit_now": os.environ.get("MICROCRED_NOW", ""),
+        "revalidate_all": os.environ.get("MICROCRED_REVALIDATE_ALL", "").strip().lower()
+        in ("1", "true", "yes"),
+    }
     store = RegistryStore(**store_config)
     root = store.root
     root.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,13 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         context.log.info(f"removed {path}, left by an interrupted crawl of {source}")
     with crawl_target(store.live, store.snapshot_url) as snapshot_url:
         result = run_crawl(
-            source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source)
+            source,
+            landing,
+            run_id,
+            snapshot_url=snapshot_url,
+            cache_dir=store.cache_dir(source),
+            revalidate_all=store.revalidate_all or None,  # None: the environment decides
+            now=store.revisit_now or None,
         )
     outcome = {
         "source": source,
