@@ -52,8 +52,9 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
             run_id,
             snapshot_url=snapshot_url,
             cache_dir=store.cache_dir(source),
-            revalidate_all=store.revalidate_all or None,  # None: the environment decides
-            now=store.revisit_now or None,
+            # Authoritative (the run config, not whatever environment this worker inherited).
+            revalidate_all=store.revalidate_all,
+            now=store.revisit_now,
         )
     outcome = {
         "source": source,
