@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint lock snapshot clean dashboard chromium services
+.PHONY: run test bench lint lock snapshot national-snapshot clean dashboard chromium services
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,14 @@ dashboard: $(STAMP)
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 \
 		--browser.gatherUsageStats false --server.headless true --client.toolbarMode viewer
 
+# DESIGN §7's figures, then the national-scale nights at both snapshot sizes (tens of minutes at national
+# size; `python -m bench --sizes bundled` for the quick part only).
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The synthetic national-size snapshot (~132,000 pages; generated, never committed).
+national-snapshot: $(STAMP)
+	$(BIN)/python -m tools.snapshot.national --size national --out data/national-snapshot
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

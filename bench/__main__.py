@@ -256,8 +256,12 @@ def bench_refresh() -> None:
             )
             timings.append((time.perf_counter() - start, completed.returncode == 0))
         with duckdb.connect(str(Path(tmp) / "data" / "registry.duckdb"), read_only=True) as con:
-            pages, not_modified = con.execute(
-                "SELECT sum(pages_fetched), sum(not_modified) FROM run WHERE run_id = (SELECT max(run_id) FROM run)"
+            (full_pages,), (pages,) = con.execute(
+                "SELECT sum(pages_fetched) FROM run GROUP BY run_id ORDER BY run_id"
+            ).fetchall()
+            not_modified, skipped = con.execute(
+                "SELECT sum(not_modified), sum(skipped_by_policy) FROM run "
+                "WHERE run_id = (SELECT max(run_id) FROM run)"
             ).fetchall()[0]
         # The crawl alone, per night: seconds (summed over sources) and bytes the server sent.
         crawls = []
@@ -279,14 +283,15 @@ def bench_refresh() -> None:
         "<= 30 s",
         ok and full <= 30,
     )
-    share = (not_modified or 0) / max(pages or 1, 1)
+    # The second night follows at once: the revisit policy asks only about the listings (detail pages not due).
+    share = (pages or 0) / max(full_pages or 1, 1)
     report(
         "a night with nothing changed (whole refresh)",
-        f"{unchanged:.1f} s, {share:.0%} of {pages} answers 304",
-        f"full refresh {full:.1f} s",
-        f"{unchanged / full:.0%} of its time",
-        ">= 95% 304s, <= 20% time",
-        ok2 and share >= 0.95 and unchanged / full <= 0.2,
+        f"{unchanged:.1f} s, {pages} requests ({not_modified} answered 304, {skipped} pages not due)",
+        f"full refresh {full:.1f} s, {full_pages} requests",
+        f"{share:.0%} of the requests, {unchanged / full:.0%} of the time",
+        "<= 25% requests, <= 20% time",
+        ok2 and share <= 0.25 and unchanged / full <= 0.2,
     )
     if len(crawls) == 2:
         (full_s, full_bytes, full_parsed), (unchanged_s, unchanged_bytes, unchanged_parsed) = crawls
@@ -300,9 +305,32 @@ def bench_refresh() -> None:
         )
 
 
-def main() -> int:
+def bench_scale(size: str):
+    """The national-scale figures (bench/scale.py) at one snapshot size."""
+
+    def run() -> None:
+        from bench.scale import bench_size
+
+        bench_size(size, report)
+
+    run.__name__ = f"bench_scale_{size}"
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default="bundled,national",
+        help="synthetic snapshot sizes for the scale figures (bundled,national; 'none' to skip them)",
+    )
+    args = parser.parse_args(argv)
+    sizes = [s for s in args.sizes.split(",") if s and s != "none"]
     print("microcred bench: DESIGN §7 figures, ratios against baselines measured in this run\n", flush=True)
-    for bench in (bench_parse, bench_normalise, bench_duckdb_load, bench_crawl, bench_refresh):
+    benches = [bench_parse, bench_normalise, bench_duckdb_load, bench_crawl, bench_refresh]
+    for bench in [*benches, *(bench_scale(size) for size in sizes)]:
         try:
             bench()
         except Exception as exc:  # a broken figure is reported, the others still run

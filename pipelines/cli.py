@@ -67,7 +67,15 @@ def refresh(
     from pipelines.defs.resources import RegistryStore
     from warehouse.lock import REFRESH_LOCK, LockBusy, folder_lock, refresh_note
 
-    store_config = {"data_dir": str(data_dir or ""), "live": live, "snapshot_url": snapshot_url or ""}
+    store_config = {
+        "data_dir": str(data_dir or ""),
+        "live": live,
+        "snapshot_url": snapshot_url or "",
+        # The revisit policy's switches (scrapers/revisit.py) travel with the runs' config.
+        "revisit_now": os.environ.get("MICROCRED_NOW", ""),
+        "revalidate_all": os.environ.get("MICROCRED_REVALIDATE_ALL", "").strip().lower()
+        in ("1", "true", "yes"),
+    }
     store = RegistryStore(**store_config)
     root = store.root
     root.mkdir(parents=True, exist_ok=True)
@@ -139,6 +147,11 @@ def _refresh_locked(sources: list[str] | None, store, store_config: dict, run_id
     from warehouse.summary import print_summary
 
     print_summary(store.fetch_published(), run_id, out=out)
+    from warehouse.summary import print_politeness
+
+    for source in chosen:  # each outcome.json carries its sites' figures (fetched when the store is remote)
+        store.pull_outcome(run_id, source)
+    print_politeness(store.root / "raw" / run_id, out=out)
     return 0 if night.published else 1
 
 
@@ -198,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"exit {EXIT_BUSY} at once if another refresh holds the data folder, instead of waiting",
     )
+    p.add_argument(
+        "--revalidate-all",
+        action="store_true",
+        help="ask the sites about every page tonight (switches the revisit policy off; README, Revisit policy)",
+    )
 
     p = commands.add_parser(
         "parse", help="run a spider's parsing on a saved page; prints raw items as JSON lines"
@@ -242,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "refresh":
+        if args.revalidate_all:  # read by every crawl of this refresh (scrapers/crawl.py), in any process
+            os.environ["MICROCRED_REVALIDATE_ALL"] = "1"
         return refresh(
             args.sources, args.live, args.data_dir, snapshot_url=args.snapshot_url, wait=not args.no_wait
         )

@@ -16,7 +16,16 @@ import polars as pl
 from pipelines.institutions import INSTITUTIONS
 from pipelines.normalise import derive_study_hours, fee_for_credits, normalise
 
-PROVENANCE = ["source_url", "fetched_at", "http_status", "body_sha256", "spider", "spider_version", "run_id"]
+PROVENANCE = [
+    "source_url",
+    "fetched_at",
+    "last_verified_at",
+    "http_status",
+    "body_sha256",
+    "spider",
+    "spider_version",
+    "run_id",
+]
 
 # "Practical information" labels (any language the sites use) -> programme field.
 INFO_LABELS: dict[str, tuple[str, ...]] = {
@@ -159,6 +168,7 @@ _PROGRAMME_RAW = {
     "learning_outcomes": pl.List(pl.Utf8),
     "source_url": pl.Utf8,
     "fetched_at": pl.Utf8,
+    "last_verified_at": pl.Utf8,
     "http_status": pl.Int64,
     "body_sha256": pl.Utf8,
     "spider": pl.Utf8,
@@ -193,6 +203,7 @@ _SHEET_RAW = {
     "sheet_language": pl.Utf8,
     "source_url": pl.Utf8,
     "fetched_at": pl.Utf8,
+    "last_verified_at": pl.Utf8,
     "http_status": pl.Int64,
     "body_sha256": pl.Utf8,
     "spider": pl.Utf8,
@@ -423,6 +434,8 @@ def _programme_table(
         url=pl.coalesce("page_url", "source_url"),
         title_language=pl.col("page_language"),
         fetched_at=_timestamp("fetched_at"),
+        # Items landed before the revisit policy carry no last_verified_at: they were verified when fetched.
+        last_verified_at=pl.coalesce(_timestamp("last_verified_at"), _timestamp("fetched_at")),
         fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),
         fee_fixed_eur=pl.col("fee_fixed_eur").cast(pl.Decimal(12, 2)),
         fee_per_credit_eur=pl.col("fee_per_credit_eur").cast(pl.Decimal(12, 2)),
@@ -530,6 +543,7 @@ def _course_unit_table(
             pl.lit(None, pl.Utf8).alias("sheet_language"),
             "source_url",
             pl.lit(None, pl.Utf8).alias("fetched_at"),
+            pl.lit(None, pl.Utf8).alias("last_verified_at"),
             pl.lit(None, pl.Int64).alias("http_status"),
             pl.lit(None, pl.Utf8).alias("body_sha256"),
             pl.lit(None, pl.Utf8).alias("spider"),
@@ -552,6 +566,7 @@ def _course_unit_table(
         ),
         url=pl.col("source_url"),
         fetched_at=_timestamp("fetched_at"),
+        last_verified_at=pl.coalesce(_timestamp("last_verified_at"), _timestamp("fetched_at")),
     ).select(
         "course_key",
         "institution_id",
@@ -582,6 +597,7 @@ def _course_unit_table(
         "assessment",
         "url",
         "fetched_at",
+        "last_verified_at",
         pl.col("http_status").cast(pl.Int32),
         "body_sha256",
         "spider",

@@ -54,6 +54,15 @@ class CrawlResult:
         return int(self.stats.get("microcred/server_status/304", 0))
 
     @property
+    def skipped_by_policy(self) -> int:
+        """Detail pages the revisit policy did not request tonight (replayed from the parse memo)."""
+        return int(self.stats.get("microcred/revisit/skipped", 0))
+
+    @property
+    def politeness(self) -> dict[str, dict[str, float]]:
+        return politeness(self.stats)
+
+    @property
     def errors(self) -> int:
         return sum(int(v) for k, v in self.stats.items() if k.startswith("microcred/issue/"))
 
@@ -75,8 +84,14 @@ def run_crawl(
     cache_dir: Path,
     years: list[int] | None = None,
     timeout: float = 3600,
+    revalidate_all: bool | None = None,
+    now: str | None = None,
 ) -> CrawlResult:
-    """Crawls ``source`` in a subprocess (``snapshot_url=None`` means the live public site)."""
+    """Crawls ``source`` in a subprocess (``snapshot_url=None`` means the live public site).
+
+    ``revalidate_all`` switches the revisit policy off for this crawl and ``now`` fixes its clock (ISO 8601);
+    left ``None``, both come from the environment (``MICROCRED_REVALIDATE_ALL``, ``MICROCRED_NOW``).
+    """
     if source not in SPIDERS:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SPIDERS)}")
     landing_dir = Path(landing_dir)
@@ -99,7 +114,12 @@ def run_crawl(
     if years:
         command += ["--years", ",".join(str(y) for y in years)]
     try:
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        env = dict(os.environ)
+        if revalidate_all is not None:
+            env["MICROCRED_REVALIDATE_ALL"] = "1" if revalidate_all else ""
+        if now is not None:
+            env["MICROCRED_NOW"] = now
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
         returncode, log = completed.returncode, completed.stderr
     except subprocess.TimeoutExpired as exc:
         returncode, log = -1, f"crawl timed out after {timeout} s\n{exc.stderr or ''}"
@@ -116,6 +136,40 @@ def run_crawl(
         returncode=returncode,
         log_tail="\n".join(str(log).splitlines()[-40:]),
     )
+
+
+def politeness(stats: dict[str, Any], default_delay: float | None = None) -> dict[str, dict[str, float]]:
+    """Per site (host): requests sent, bytes received, the delay we owe it and how long the night would take
+    live at that polite rate (requests x delay: one request per delay).
+
+    The delay is the site's robots.txt ``Crawl-delay`` when it gives one, else ``MICROCRED_POLITE_DELAY`` (the
+    AutoThrottle start delay of ``scrapers.settings``), as recorded in the crawl's stats.
+    """
+    if default_delay is None:
+        default_delay = float(stats.get("microcred/politeness/default_delay") or 0) or _default_delay()
+    prefix = "microcred/politeness/"
+    hosts = sorted(
+        {k[len(prefix) :].rsplit("/", 1)[0] for k in stats if k.startswith(prefix) and k.count("/") > 2}
+    )
+    figures = {}
+    for host in hosts:
+        requests = int(stats.get(f"{prefix}{host}/requests", 0))
+        crawl_delay = stats.get(f"{prefix}{host}/crawl_delay")
+        delay = float(crawl_delay) if crawl_delay is not None else default_delay
+        figures[host] = {
+            "requests": requests,
+            "bytes": int(stats.get(f"{prefix}{host}/bytes", 0)),
+            "delay_s": delay,
+            "delay_from": "robots.txt Crawl-delay" if crawl_delay is not None else "AutoThrottle start delay",
+            "polite_seconds": requests * delay,
+        }
+    return figures
+
+
+def _default_delay() -> float:
+    from scrapers import settings
+
+    return float(settings.MICROCRED_POLITE_DELAY)
 
 
 def read_summary(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -141,6 +195,11 @@ def crawler_settings(landing_dir: Path, run_id: str, cache_dir: Path, snapshot_u
     settings.set("HTTPCACHE_DIR", str(Path(cache_dir).resolve()), priority="cmdline")
     if snapshot_url:
         settings.set("MICROCRED_SNAPSHOT_URL", snapshot_url, priority="cmdline")
+    # The revisit policy's switches (scrapers/revisit.py), passed down from `microcred refresh` by environment.
+    if os.environ.get("MICROCRED_REVALIDATE_ALL", "").strip().lower() in ("1", "true", "yes"):
+        settings.set("MICROCRED_REVALIDATE_ALL", True, priority="cmdline")
+    if now := os.environ.get("MICROCRED_NOW"):
+        settings.set("MICROCRED_NOW", now, priority="cmdline")
     if timeout := os.environ.get("MICROCRED_DOWNLOAD_TIMEOUT"):  # tests of slow answers use a short one
         settings.set("DOWNLOAD_TIMEOUT", float(timeout), priority="cmdline")
     return settings
@@ -176,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     stats = {
         k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()
     }
+    stats["microcred/politeness/default_delay"] = settings.getfloat("MICROCRED_POLITE_DELAY")
     # A write that failed stopped the crawl; it is the reason even if Scrapy was already closing.
     reason = stats.get(WRITE_FAILED_STAT) or stats.get("finish_reason")
     summary = {"run_id": args.run_id, "source": args.source, "finish_reason": reason, "stats": stats}

@@ -21,6 +21,9 @@ class Provenance:
     spider: str
     spider_version: str
     run_id: str | None = None  # stamped by the landing pipeline
+    # When the server last confirmed this page (a 200 or a 304). Equal to fetched_at for a page fetched or
+    # revalidated tonight; older for a page the revisit policy (scrapers/revisit.py) replayed without asking.
+    last_verified_at: str | None = None
 
 
 @dataclass(kw_only=True)

@@ -103,11 +103,17 @@ class ParseMemo:
         self.stats = stats
         self._previous: dict[tuple, list[Any]] = {}
         self._kept: dict[tuple, list[Any]] = {}
+        # (url, parse input, version) -> the latest key: how a page the revisit policy does not request
+        # tonight (no body to key on) finds its last parse.
+        self._latest: dict[tuple, tuple] = {}
+        self._latest_by_url: dict[tuple, tuple] = {}  # (url, version) -> the latest key, whatever the inputs
         if path is None:
             return
         self._forget_legacy(path)
         if path.exists():
             self._previous = self._load(path)
+            self._latest = {(k[0], k[2], k[3]): k for k in self._previous if len(k) == 4}
+            self._latest_by_url = {(k[0], k[3]): k for k in self._previous if len(k) == 4}
 
     def _count(self, key: str) -> None:
         if self.stats is not None:
@@ -176,6 +182,24 @@ class ParseMemo:
             self._count("microcred/parse_memo/not_storable")
             return
         self._kept[key] = encoded
+        if len(key) == 4:  # a key made by ParseMemo.key
+            self._latest[(key[0], key[2], key[3])] = key
+            self._latest_by_url[(key[0], key[3])] = key
+
+    def latest_key(self, url: str, parse_input: str | None, version: str) -> tuple | None:
+        """The key of the last parse of ``url`` with these inputs and this spider version, or ``None``."""
+        return self._latest.get((url, parse_input or "", version))
+
+    def latest_for_url(self, url: str, version: str) -> tuple | None:
+        """The key of the last parse of ``url`` by this spider version, whatever inputs it was given."""
+        return self._latest_by_url.get((url, version))
+
+    def retain(self, url: str, parse_input: str | None, version: str) -> None:
+        """Keeps the last parse of ``url`` in the saved memo although it was not used tonight (its fetch
+        failed): the page can still be replayed once it is back."""
+        key = self.latest_key(url, parse_input, version)
+        if key is not None and key not in self._kept and key in self._previous:
+            self._kept[key] = self._previous[key]
 
     def __len__(self) -> int:
         return len(self._kept)

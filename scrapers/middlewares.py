@@ -1,12 +1,18 @@
-"""Scrapy middlewares: what the network actually answered (for provenance and the run log), and pages whose
-charset the server mislabelled (read right, and recorded)."""
+"""Scrapy middlewares: what the network actually answered (for provenance, the run log and the politeness
+figures), pages the revisit policy leaves out tonight, and pages whose charset the server mislabelled (read
+right, and recorded)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from scrapers.spiders.base import page_meta
+from scrapy.http import Response
+
+from scrapers.spiders.base import REVISIT_SKIPPED, page_meta
+
+POLITENESS = "microcred/politeness"  # stats prefix: {POLITENESS}/{host}/requests, .../bytes, .../crawl_delay
 
 
 class _StatsMiddleware:
@@ -27,6 +33,8 @@ class FetchRecordMiddleware(_StatsMiddleware):
     """
 
     def process_response(self, request, response, spider=None):
+        if request.meta.get(REVISIT_SKIPPED):  # not sent: nothing was answered (RevisitMiddleware)
+            return response
         request.meta["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         request.meta["server_status"] = response.status
         self.stats.inc_value("microcred/server_responses")
@@ -34,7 +42,50 @@ class FetchRecordMiddleware(_StatsMiddleware):
         # Body bytes the server actually sent (Scrapy's downloader/response_bytes counts the cached copy a
         # 304 is answered with).
         self.stats.inc_value("microcred/server_bytes", len(response.body))
+        # Per host, what the night asked of each site (scrapers.politeness turns it into a polite duration).
+        host = urlsplit(request.url).hostname or "unknown"
+        self.stats.inc_value(f"{POLITENESS}/{host}/requests")
+        self.stats.inc_value(f"{POLITENESS}/{host}/bytes", len(response.body))
+        if urlsplit(request.url).path == "/robots.txt" and response.status == 200:
+            delay = robots_crawl_delay(response.body, request.headers.get(b"User-Agent"))
+            if delay is not None:
+                self.stats.set_value(f"{POLITENESS}/{host}/crawl_delay", delay)
         return response
+
+
+def robots_crawl_delay(body: bytes, user_agent: bytes | None) -> float | None:
+    """The ``Crawl-delay`` robots.txt gives our user agent (or ``*``), in seconds, or ``None``."""
+    from protego import Protego
+
+    try:
+        parser = Protego.parse(body.decode("utf-8", "replace"))
+        delay = parser.crawl_delay((user_agent or b"*").decode("latin-1"))
+    except Exception:  # a robots.txt Protego cannot read has no delay for us; Scrapy reports it itself
+        return None
+    return float(delay) if delay is not None else None
+
+
+class RevisitMiddleware(_StatsMiddleware):
+    """Leaves out the requests the revisit policy says are not due tonight (``RegistrySpider.revisit_skip``):
+    nothing is sent, and the spider replays the page's last parse from the memo. Placed after robots.txt (so
+    a disallowed page stays disallowed) and before the HTTP cache and the network."""
+
+    def process_request(self, request, spider=None):
+        # Scrapy 2.13 no longer passes the spider to downloader middlewares.
+        spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
+        skip = getattr(spider, "revisit_skip", None)
+        if skip is None or not skip(request):
+            return None
+        # Every middleware's process_response still sees this response: the HTTP cache must not store its
+        # empty body over the page's real copy.
+        request.meta["dont_cache"] = True
+        return Response(url=request.url, status=200, body=b"", request=request, flags=["revisit_skipped"])
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler.stats)
+        middleware.crawler = crawler
+        return middleware
 
 
 # Single-byte charsets a server may claim by mistake. Text in any of them with a non-ASCII character is

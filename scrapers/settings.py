@@ -23,6 +23,13 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+# The delay between two requests to one site that we call polite when its robots.txt gives no Crawl-delay:
+# how long a night would take live is requests x this (scrapers/politeness.py).
+MICROCRED_POLITE_DELAY = AUTOTHROTTLE_START_DELAY
+# The revisit policy (scrapers/revisit.py): on unless a night asks to revalidate every page; the clock is the
+# real one unless MICROCRED_NOW (ISO 8601) fixes it, for tests of later nights.
+MICROCRED_REVALIDATE_ALL = False
+MICROCRED_NOW = None
 EXTENSIONS = {
     # Same AutoThrottle, but a 304 (nothing changed) may lower the delay like a 200 does.
     "scrapy.extensions.throttle.AutoThrottle": None,
@@ -55,6 +62,8 @@ DOWNLOAD_HANDLERS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # After robots.txt (100), before everything that sends: pages not due tonight are replayed, not requested.
+    "scrapers.middlewares.RevisitMiddleware": 150,
     # Closest to the network, so it sees the server's real status (304 included) before the cache does.
     "scrapers.middlewares.FetchRecordMiddleware": 950,
     # Also below the cache, so the copy it stores (and later 304s reuse) is read with the right charset.

@@ -121,6 +121,9 @@ COLUMNS: dict[str, str] = {
     "fee_raw": "Fee as written on the page.",
     "fee_reason": "Why fee_eur is null.",
     "fetched_at": "When the page was fetched (UTC).",
+    "last_verified_at": "When the site last confirmed the page, by a 200 or a 304 (UTC). Older than the run "
+    "when the revisit policy did not ask for the page that night; never more than 7 days old unless the page "
+    "failed since (README, Revisit policy).",
     "http_status": "HTTP status of the page when it was fetched (200, or 304 when revalidated from the cache).",
     "institution_id": "The institution: ugent, uantwerpen or rug.",
     "institution_name": "The institution's name.",
@@ -210,6 +213,11 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("run", "live"): "True when the public sites were crawled, false for the bundled snapshot.",
     ("run", "pages_fetched"): "Pages answered with content (HTTP 200).",
     ("run", "not_modified"): "Pages answered 304 Not Modified (revalidated from the HTTP cache).",
+    ("run", "skipped_by_policy"): "Detail pages the revisit policy did not request (not due; their last good "
+    "data replayed from the parse memo).",
+    ("run", "bytes_received"): "Body bytes the source's sites sent in this harvest.",
+    ("run", "polite_seconds"): "How long this harvest would take live at each site's polite rate (requests x "
+    "robots.txt Crawl-delay, else the AutoThrottle start delay), summed over the source's sites.",
     ("run", "errors"): "Harvest issues recorded (see harvest_issue).",
     ("run", "items"): "Items the spider landed.",
     ("run", "programmes"): "Programme records the harvest produced.",

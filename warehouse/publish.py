@@ -51,6 +51,8 @@ class SourceHarvest:
     core: CoreTables | None = None
     pages_fetched: int = 0
     not_modified: int = 0
+    skipped_by_policy: int = 0  # detail pages the revisit policy did not request (replayed from the memo)
+    politeness: dict = field(default_factory=dict)  # host -> requests, bytes, delay_s, polite_seconds
     errors: int = 0
     items: int = 0
     started_at: datetime | None = None
@@ -535,8 +537,12 @@ def _publish(
                 result.published_sources.append(source)
                 if result.damaged is not None:
                     reason += f"; {damage_note}"
+            polite = harvest.politeness.values()
             con.execute(
-                "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO run (run_id, source, started_at, ended_at, live, pages_fetched, not_modified, "
+                "errors, items, programmes, course_units, status, published, reason, published_run_id, "
+                "skipped_by_policy, bytes_received, polite_seconds) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     run_id,
                     source,
@@ -553,6 +559,9 @@ def _publish(
                     published,
                     reason,
                     published_run,
+                    harvest.skipped_by_policy,
+                    sum(int(site.get("bytes", 0)) for site in polite) if polite else None,
+                    sum(float(site.get("polite_seconds", 0)) for site in polite) if polite else None,
                 ],
             )
         if has_prev:

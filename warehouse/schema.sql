@@ -75,6 +75,7 @@ CREATE TABLE programme (
     offered_credits_sum  DOUBLE,             -- sum of the offered course units' credits
     source_url           VARCHAR NOT NULL,
     fetched_at           TIMESTAMPTZ,
+    last_verified_at     TIMESTAMPTZ,        -- when the site last confirmed the page (revisit policy)
     http_status          INTEGER,
     body_sha256          VARCHAR,
     spider               VARCHAR,
@@ -113,6 +114,7 @@ CREATE TABLE course_unit (
     assessment           VARCHAR,
     url                  VARCHAR NOT NULL,
     fetched_at           TIMESTAMPTZ,
+    last_verified_at     TIMESTAMPTZ,        -- when the site last confirmed the page (revisit policy)
     http_status          INTEGER,
     body_sha256          VARCHAR,
     spider               VARCHAR,
@@ -183,6 +185,9 @@ CREATE TABLE run (
     published         BOOLEAN NOT NULL,
     reason            VARCHAR,                -- why published or not, in plain words
     published_run_id  VARCHAR,                -- run whose rows are in this warehouse for the source
+    skipped_by_policy INTEGER,                -- detail pages the revisit policy did not request tonight
+    bytes_received    BIGINT,                 -- body bytes the sites sent
+    polite_seconds    DOUBLE,                 -- how long the night would take live at each site's polite rate
     PRIMARY KEY (run_id, source)
 );
 

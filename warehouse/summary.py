@@ -8,6 +8,35 @@ from pathlib import Path
 import duckdb
 
 
+def print_politeness(landing_run_dir: Path, out=None) -> None:
+    """Per site, what the night asked of it: requests, bytes, and how long it would take live at the site's
+    polite rate (from each source's ``outcome.json`` in ``raw/{run_id}/``)."""
+    import json
+
+    out = sys.stdout if out is None else out
+    rows = []
+    for outcome_path in sorted(Path(landing_run_dir).glob("*/outcome.json")):
+        try:
+            outcome = json.loads(outcome_path.read_bytes())
+        except (OSError, ValueError):
+            continue  # the run table already says why that source has no outcome
+        for host, site in sorted((outcome.get("politeness") or {}).items()):
+            rows.append((outcome.get("source"), host, site, outcome.get("skipped_by_policy", 0)))
+    if not rows:
+        return
+    print(
+        "Politeness (per site: requests sent, bytes received, the night live at the polite rate):", file=out
+    )
+    for source, host, site, _skipped in rows:
+        seconds = float(site.get("polite_seconds", 0))
+        print(
+            f"  {source:<11} {host:<24} {int(site.get('requests', 0)):>7} requests "
+            f"{int(site.get('bytes', 0)) / 1e6:>9.2f} MB  {seconds / 60:>8.1f} min live "
+            f"(1 request per {float(site.get('delay_s', 0)):g} s, {site.get('delay_from')})",
+            file=out,
+        )
+
+
 def print_summary(warehouse: Path, run_id: str, out=None) -> None:
     """The run's row per source, then the published warehouse's figures.
 
@@ -33,7 +62,8 @@ def _print_summary(warehouse: Path, run_id: str, out) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         last_run = con.execute("SELECT max(run_id) FROM run").fetchall()[0][0]
         runs = con.execute(
-            "SELECT source, status, published, reason, pages_fetched, not_modified, errors FROM run "
+            "SELECT source, status, published, reason, pages_fetched, not_modified, errors, skipped_by_policy "
+            "FROM run "
             "WHERE run_id = ? ORDER BY source",
             [run_id],
         ).fetchall()
@@ -60,10 +90,10 @@ def _print_summary(warehouse: Path, run_id: str, out) -> None:
         )
     else:
         print(f"Run {run_id}:", file=out)
-    for source, status, published, reason, pages, not_modified, errors in runs:
+    for source, status, published, reason, pages, not_modified, errors, skipped in runs:
         print(
             f"  {source:<11} {'PUBLISHED' if published else 'NOT PUBLISHED'} ({status}); pages {pages}, "
-            f"304s {not_modified}, harvest issues {errors}; {reason}",
+            f"304s {not_modified}, not due (revisit policy) {skipped or 0}, harvest issues {errors}; {reason}",
             file=out,
         )
     by_year = dict(years)

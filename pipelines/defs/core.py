@@ -11,6 +11,7 @@ import polars as pl
 from pipelines.defs.partitions import LAUNCHER_TAG, REFRESH_LAUNCHER, refresh_id, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.resources import RegistryStore
+from pipelines.reuse import landing_digest, reusable, write_digest
 from pipelines.transform import build_core_tables
 from quality import checks
 from quality.rules import RULES
@@ -78,6 +79,12 @@ def check_results(
     return results
 
 
+def _read_previous(store: RegistryStore, source: str, run_id: str):
+    """The staged tables of an earlier run (downloaded first when the store is remote), verified."""
+    store.pull_staged(source, run_id)
+    return store.read_staged(source, run_id)
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -113,15 +120,29 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     outcome = store.harvest_outcome(run_id, source)
     if not outcome or not outcome.get("succeeded"):
         raise dg.Failure(description=f"no complete harvest of {source} in run {run_id}")
-    core = build_core_tables(source, store.landing_dir(run_id, source), run_id)
-    published = published_programmes(store.root, source)
-    # Every per-record rule is computed once, here, and staged with the tables it concerns.
-    core.flag = pl.concat(
-        [
-            checks.record_flags(core.programme, core.course_unit, core.harvest_issue),
-            checks.stability_flags(core.programme, published),
-        ]
+    landing = store.landing_dir(run_id, source)
+    digest = landing_digest(landing, run_id)
+    previous = store.staged_run(source)
+    # An unchanged landing reuses the last staged tables and record flags (pipelines/reuse.py).
+    core = (
+        reusable(
+            store.staging_dir(source, previous),
+            digest,
+            run_id,
+            read=lambda _directory: _read_previous(store, source, previous),
+        )
+        if previous
+        else None
     )
+    published = published_programmes(store.root, source)
+    if core is None:
+        core = build_core_tables(source, landing, run_id)
+        # Every per-record rule is computed once, here, and staged with the tables it concerns.
+        record_flags = checks.record_flags(core.programme, core.course_unit, core.harvest_issue)
+    else:
+        context.log.info(f"landing of {source} unchanged since run {previous}: its staged tables reused")
+        record_flags = core.flag
+    core.flag = pl.concat([record_flags, checks.stability_flags(core.programme, published)])
     # One source's staging at a time (nightly partition runs of other sources go on side by side).
     with folder_lock(store.root, staging_lock_name(source)):
         # The refresh's lock is on its own machine's folder: with the data in an object store this worker
@@ -135,6 +156,8 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
             raise dg.Failure(
                 description=f"{source}: the refresh {run_id} that started this run is gone; nothing staged"
             )
+        # The landing digest goes in first, so the staging manifest covers it (pipelines/reuse.py).
+        write_digest(store.staging_dir(source, run_id), digest)
         store.stage(core, source, run_id)
         store.mark_staged(source, run_id)
     store.push_staged(source, run_id)

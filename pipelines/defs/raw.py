@@ -47,7 +47,14 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         context.log.info(f"removed {path}, left by an interrupted crawl of {source}")
     with crawl_target(store.live, store.snapshot_url) as snapshot_url:
         result = run_crawl(
-            source, landing, run_id, snapshot_url=snapshot_url, cache_dir=store.cache_dir(source)
+            source,
+            landing,
+            run_id,
+            snapshot_url=snapshot_url,
+            cache_dir=store.cache_dir(source),
+            # Authoritative (the run config, not whatever environment this worker inherited).
+            revalidate_all=store.revalidate_all,
+            now=store.revisit_now,
         )
     outcome = {
         "source": source,
@@ -58,13 +65,20 @@ def raw_registry__harvest(context: dg.AssetExecutionContext, store: RegistryStor
         "returncode": result.returncode,
         "pages_fetched": result.pages_fetched,
         "not_modified": result.not_modified,
+        "skipped_by_policy": result.skipped_by_policy,
+        # Per site: requests, bytes, polite delay and how long the night would take live (scrapers/crawl.py).
+        "politeness": result.politeness,
         "errors": result.errors,
         "items": result.items,
         "started_at": started.isoformat(),
         "ended_at": datetime.now(UTC).isoformat(),
         "removed_partials": removed,
     }
-    metadata = {k: v for k, v in outcome.items() if k in ("pages_fetched", "not_modified", "errors", "items")}
+    metadata = {
+        k: v
+        for k, v in outcome.items()
+        if k in ("pages_fetched", "not_modified", "skipped_by_policy", "errors", "items")
+    }
     try:
         landing.mkdir(parents=True, exist_ok=True)
         atomic_write(landing / "outcome.json", json.dumps(outcome, indent=2).encode())

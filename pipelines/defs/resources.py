@@ -39,6 +39,10 @@ class RegistryStore(dg.ConfigurableResource):
     data_dir: str = ""
     live: bool = False
     snapshot_url: str = ""  # a snapshot server already running (tests, `microcred serve-snapshot`)
+    # The revisit policy's switches for tonight (scrapers/revisit.py), carried in the run config so they reach
+    # the crawl wherever the run executes: the clock (ISO 8601, empty = real time) and "ask about every page".
+    revisit_now: str = ""
+    revalidate_all: bool = False
 
     @property
     def _location(self) -> str:

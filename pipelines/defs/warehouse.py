@@ -68,6 +68,8 @@ def collect_harvests(
             core=core,
             pages_fetched=outcome.get("pages_fetched", 0),
             not_modified=outcome.get("not_modified", 0),
+            skipped_by_policy=outcome.get("skipped_by_policy", 0),
+            politeness=outcome.get("politeness") or {},
             errors=outcome.get("errors", 0),
             items=outcome.get("items", 0),
             started_at=datetime.fromisoformat(outcome["started_at"]),

@@ -27,6 +27,13 @@ from scrapers import SPIDER_VERSION
 from scrapers.httpcache import CACHE_DAMAGED
 from scrapers.items import HarvestIssue
 from scrapers.memo import MEMO_SUFFIX, PARSE_INPUT, FollowUp, ParseMemo, input_digest
+from scrapers.revisit import NOT_IN_MEMO, STATE_SUFFIX, RevisitPolicy, clock_from, http_date
+
+REVISIT_SKIPPED = "revisit_skipped"  # request meta: not requested tonight, replayed from the memo
+REVISIT_FORCE = "revisit_force"  # request meta: fetch whatever the policy says (the replay was not possible)
+GIVEN_KEYS = (
+    "given_keys"  # request meta: the keys the spider itself gave (the parse input's digest is of them)
+)
 
 
 def clean_text(parts: Iterable[str] | str | None) -> str | None:
@@ -55,6 +62,8 @@ class RegistrySpider(scrapy.Spider):
     """Shared plumbing: typed arguments, routing by URL, provenance, and issues instead of crashes."""
 
     routes: ClassVar[list[tuple[str, str]]] = []  # (regex on the URL, callback name), first match wins
+    # Routes revalidated every night whatever the revisit policy says: the pages a change is seen on.
+    listing_routes: ClassVar[frozenset[str]] = frozenset()
     default_years: ClassVar[tuple[int, ...]] = ()
 
     def __init__(self, *args: Any, years: str | Iterable[int] | None = None, **kwargs: Any):
@@ -88,7 +97,7 @@ class RegistrySpider(scrapy.Spider):
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={**given, "route": route, PARSE_INPUT: input_digest(given)},
+            meta={**given, "route": route, PARSE_INPUT: input_digest(given), GIVEN_KEYS: sorted(given)},
             **kwargs,
         )
 
@@ -103,9 +112,80 @@ class RegistrySpider(scrapy.Spider):
             self._memo = ParseMemo(path, stats=self.crawler_stats)
         return self._memo
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        """Parses a page with its route's parser, or replays the memo for a page answered 304."""
+    @property
+    def revisit(self) -> RevisitPolicy:
+        """The revisit policy of this crawl (its state beside the HTTP cache; none kept without a cache)."""
+        if getattr(self, "_revisit", None) is None:
+            settings = getattr(self, "settings", None)
+            cache_dir = settings.get("HTTPCACHE_DIR") if settings is not None else None
+            enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED") and cache_dir
+            self._revisit = RevisitPolicy(
+                Path(cache_dir) / f"{self.name}{STATE_SUFFIX}" if enabled else None,
+                clock=clock_from(settings.get("MICROCRED_NOW") if settings is not None else None),
+                # Without a cache there is nothing to replay from: every page is requested.
+                revalidate_all=not enabled or settings.getbool("MICROCRED_REVALIDATE_ALL"),
+                stats=self.crawler_stats,
+            )
+        return self._revisit
+
+    def revisit_skip(self, request: scrapy.Request) -> bool:
+        """Whether ``request`` is left out tonight (its page replayed from the memo): called by
+        ``scrapers.middlewares.RevisitMiddleware`` before anything is sent."""
+        meta = request.meta
+        route = meta.get("route")
+        if route is None or route in self.listing_routes or meta.get(REVISIT_FORCE):
+            return False
+        policy = self.revisit
+        if policy.revalidate_all:
+            return False
+        card = meta.get(PARSE_INPUT) or ""
+        reason = policy.reason_to_fetch(request.url, card)
+        if reason is None and self.memo.latest_for_url(request.url, SPIDER_VERSION) is None:
+            reason = NOT_IN_MEMO
+        if reason is not None:
+            self.count(f"microcred/revisit/fetched/{reason}")
+            return False
+        meta[REVISIT_SKIPPED] = True
+        self.count("microcred/revisit/skipped")
+        return True
+
+    def _replay_skipped(self, response: Response) -> Iterator[Any]:
+        """The last good outputs of a page not requested tonight, as they were (old fetch and verification
+        times); a page whose replay is missing after all is requested after all."""
         meta = page_meta(response)
+        # The page's last parse, with whichever of its known cards it was reached by then.
+        key = self.memo.latest_key(response.url, meta.get(PARSE_INPUT), SPIDER_VERSION)
+        key = key or self.memo.latest_for_url(response.url, SPIDER_VERSION)
+        stored = self.memo.get(key) if key is not None else None
+        if stored is None:
+            self.count("microcred/revisit/replay_missing")
+            forced = self.request(response.url, meta=_spider_meta(meta), dont_filter=True)
+            forced.meta[REVISIT_FORCE] = True
+            yield forced
+            return
+        for output in stored:
+            yield self.request(output.url, meta=output.meta) if isinstance(output, FollowUp) else output
+
+    def _record_verified(self, response: Response, meta: dict[str, Any]) -> None:
+        if meta.get("server_status") not in (200, 304):
+            return
+        changed = self.revisit.verified(
+            response.url,
+            card=meta.get(PARSE_INPUT) or "",
+            body_sha256=hashlib.sha256(response.body).hexdigest(),
+            last_modified=http_date(response.headers.get(b"Last-Modified")),
+        )
+        if changed:
+            self.count("microcred/revisit/changed")
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Parses a page with its route's parser, or replays the memo for a page answered 304 or not
+        requested tonight (the revisit policy)."""
+        meta = page_meta(response)
+        if meta.get(REVISIT_SKIPPED):
+            yield from self._replay_skipped(response)
+            return
+        self._record_verified(response, meta)
         parser = getattr(self, meta.get("route") or "", None) or self.callback_for(response.url)
         key = ParseMemo.key(response.url, response.body, meta.get(PARSE_INPUT), SPIDER_VERSION)
         if meta.get("server_status") == 304:
@@ -118,7 +198,7 @@ class RegistrySpider(scrapy.Spider):
         outputs: list[Any] = []
         for output in parser(response):
             if isinstance(output, scrapy.Request):
-                given = {k: v for k, v in output.meta.items() if k not in ("route", PARSE_INPUT)}
+                given = {k: v for k, v in output.meta.items() if k not in ("route", PARSE_INPUT, GIVEN_KEYS)}
                 outputs.append(FollowUp(output.url, given))
             else:
                 outputs.append(output)
@@ -158,7 +238,8 @@ class RegistrySpider(scrapy.Spider):
                 # The same record, seen again tonight: tonight's fetch time and status.
                 names = {f.name for f in dataclasses.fields(output)}
                 yield dataclasses.replace(
-                    output, **{k: fresh[k] for k in ("fetched_at", "http_status") if k in names}
+                    output,
+                    **{k: fresh[k] for k in ("fetched_at", "http_status", "last_verified_at") if k in names},
                 )
             else:
                 yield output
@@ -174,6 +255,7 @@ class RegistrySpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         self.memo.save()
+        self.revisit.save()
 
     def callback_for(self, url: str):
         for pattern, name in self._compiled_routes:
@@ -196,10 +278,12 @@ class RegistrySpider(scrapy.Spider):
     # -- provenance and issues -----------------------------------------------------------------------
     def provenance(self, response: Response) -> dict[str, Any]:
         meta = page_meta(response)
+        fetched_at = meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds")
         return {
             "source": self.name,
             "source_url": response.url,
-            "fetched_at": meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
+            "fetched_at": fetched_at,
+            "last_verified_at": fetched_at,
             "http_status": response.status,
             "body_sha256": hashlib.sha256(response.body).hexdigest(),
             "spider": self.name,
@@ -219,6 +303,8 @@ class RegistrySpider(scrapy.Spider):
         """Requests that failed for good (after retries) are recorded, with the reason, as issues."""
         request = failure.request
         page_kind = self.page_kind(request.url)
+        # The page's last parse stays in the memo, so it can be replayed on a later night once it answers.
+        self.memo.retain(request.url, request.meta.get(PARSE_INPUT), SPIDER_VERSION)
         yield from self._cache_damage_issue(request.meta, request.url)
         if failure.check(HttpError):
             response = failure.value.response
@@ -247,6 +333,11 @@ class RegistrySpider(scrapy.Spider):
             spider=self.name,
             spider_version=SPIDER_VERSION,
         )
+
+
+def _spider_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The meta the spider gave a request (what its parse input digest was made from), for re-requesting."""
+    return {k: meta[k] for k in meta.get(GIVEN_KEYS, ()) if k in meta}
 
 
 def page_meta(response: Response) -> dict[str, Any]:

@@ -209,6 +209,9 @@ class RugSpider(RegistrySpider):
     name = "rug"
     allowed_domains = ["www.rug.nl", "rug.nl", "ocasys.rug.nl"]
     default_years = (2025,)
+    listing_routes: ClassVar[frozenset[str]] = frozenset(
+        {"parse_overview", "parse_faculty_catalog"}
+    )  # revalidated every night
     routes: ClassVar[list[tuple[str, str]]] = [
         (
             r"^https?://(?:www\.)?rug\.nl/about-ug/organization/quality-assurance/in-practice/microcredentials/?(?:\?|$)",

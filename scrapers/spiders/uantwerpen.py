@@ -278,6 +278,9 @@ class UAntwerpenSpider(RegistrySpider):
     # The site publishes the current academic year; the landing pages are the same for every year asked for
     # (Scrapy's duplicate filter drops the repeats), and each page states its own year.
     default_years = (2025,)
+    listing_routes: ClassVar[frozenset[str]] = frozenset(
+        {"parse_landing", "parse_listing"}
+    )  # revalidated every night
     routes: ClassVar[list[tuple[str, str]]] = [
         (r"/ajax/courseInfo\b", "parse_course_sheet"),
         (r"/summer-(?:winter-)?schools/[^/?#]+/(?:programme|registration)/", "parse_summer_school"),

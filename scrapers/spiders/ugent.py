@@ -110,6 +110,9 @@ class UGentSpider(RegistrySpider):
     allowed_domains = ["studiekiezer.ugent.be"]
     default_years = (2022, 2023, 2024)
     listing_language = "en"
+    listing_routes: ClassVar[frozenset[str]] = frozenset(
+        {"parse_listing", "parse_chunk"}
+    )  # revalidated every night
     routes: ClassVar[list[tuple[str, str]]] = [
         (r"/(nl|en)/zoek\b", "parse_listing"),
         (r"/incrementalsearch\b", "parse_chunk"),

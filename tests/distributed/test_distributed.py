@@ -23,8 +23,8 @@ pytestmark = pytest.mark.slow
 # `listing_url`: the first listing page the crawl reached a programme from, which depends on the order of
 # concurrent responses (two embedded runs differ there too; no normalised table carries it).
 VOLATILE = {
-    "programme": ["run_id", "fetched_at"],
-    "course_unit": ["run_id", "fetched_at"],
+    "programme": ["run_id", "fetched_at", "last_verified_at"],
+    "course_unit": ["run_id", "fetched_at", "last_verified_at"],
     "programme_course": ["run_id"],
     "harvest_issue": ["run_id", "fetched_at"],
     "flag": ["run_id"],
@@ -56,7 +56,7 @@ def table_differences(left: Path, right: Path) -> dict[str, tuple[int, int, int]
         excluded = VOLATILE.get(table, [])
         exclude = f" EXCLUDE ({', '.join(excluded)})" if excluded else ""
         record = (
-            ', json_merge_patch(record, \'{"fetched_at": null, "run_id": null, "listing_url": null}\') AS record'
+            ', json_merge_patch(record, \'{"fetched_at": null, "last_verified_at": null, "run_id": null, "listing_url": null}\') AS record'
             if table.startswith("raw_")
             else ""
         )

@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -152,12 +153,19 @@ def forget_cached(data: Path, public_url: str) -> None:
     cached_entry(data, public_url).unlink()
 
 
+# Later nights are played 8 days on (the revisit policy's clock, scrapers/revisit.py): past the 7-day bound on
+# staleness, every page is due, so these nights ask the server about every page as the tests expect.
+LATER = {"MICROCRED_NOW": (datetime.now(UTC) + timedelta(days=8)).isoformat(timespec="seconds")}
+
+
 def run_night(previous: Path, data: Path, faults=(), cold=(), change=None) -> Night:
     """A refresh into a copy of the data folder ``previous``, against a server with these faults/changes."""
     shutil.copytree(previous, data)
     for url in cold:
         forget_cached(data, url)
-    with SnapshotServer() as server:
+    with SnapshotServer() as server, pytest.MonkeyPatch.context() as patch:
+        for key, value in LATER.items():
+            patch.setenv(key, value)
         changes = change(server) if change else None
         for url, fault in faults:
             server.set_fault(url, fault)
@@ -485,7 +493,7 @@ def crawl_with_faults(night_one: Path, tmp_path: Path, faults, cold=(), env=None
         forget_cached(data, url)
     landing = tmp_path / "landing"
     with SnapshotServer() as server, pytest.MonkeyPatch.context() as patch:
-        for key, value in (env or {}).items():
+        for key, value in {**LATER, **(env or {})}.items():
             patch.setenv(key, value)
         for url, fault in faults:
             server.set_fault(url, fault)

@@ -33,6 +33,7 @@ def two_nights(snapshot_server, tmp_path_factory):
         cache_dir=cache,
         years=[2022],
     )
+    # The revisit policy off: this night is about conditional requests (every page asked, answered 304).
     second = run_crawl(
         "ugent",
         root / "night2",
@@ -40,6 +41,7 @@ def two_nights(snapshot_server, tmp_path_factory):
         snapshot_url=snapshot_server.base_url,
         cache_dir=cache,
         years=[2022],
+        revalidate_all=True,
     )
     return first, second
 

@@ -1,0 +1,1 @@
+"""Generated snapshots for benchmarks (`python -m tools.snapshot.national`)."""
