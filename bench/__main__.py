@@ -44,19 +44,11 @@ def best_of(fn, repeat: int = 7, number: int = 20) -> float:
 
 
 def bench_crawl() -> None:
+    from bench.scale import scrapy_bench_pages_per_min
     from scrapers.crawl import run_crawl
     from scrapers.snapshot.server import SnapshotServer
 
-    completed = subprocess.run(
-        [str(BIN / "scrapy"), "bench", "-s", "CLOSESPIDER_TIMEOUT=10", "-s", "LOG_LEVEL=INFO"],
-        capture_output=True,
-        text=True,
-        cwd=tempfile.gettempdir(),
-    )
-    log = completed.stderr + completed.stdout
-    count = int(re.search(r"'response_received_count': (\d+)", log).group(1))
-    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", log).group(1))
-    baseline = count / elapsed * 60
+    baseline = scrapy_bench_pages_per_min()
     with tempfile.TemporaryDirectory() as tmp, SnapshotServer() as server:
         result = run_crawl(
             "ugent",
