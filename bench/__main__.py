@@ -165,7 +165,7 @@ def credits_per_row(text: str | None) -> float | None:
 
 
 def bench_normalise() -> None:
-    from pipelines.normalise import normalise
+    from normalise import normalise
 
     rng = random.Random(7)
     distinct = [f"1 year | {n} credits" for n in range(3, 21)] + [

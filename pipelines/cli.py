@@ -273,8 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return parse_page(args.spider, args.file, args.url)
     if args.command == "normalise":
-        from pipelines.normalise import FIELDS
-        from pipelines.normalise.cli import run
+        from normalise import FIELDS
+        from normalise.cli import run
 
         if args.field not in FIELDS:
             print(f"unknown field {args.field!r}; known: {', '.join(FIELDS)}", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.institutions import INSTITUTIONS
-from pipelines.normalise import derive_study_hours, fee_for_credits, normalise
+from normalise import derive_study_hours, fee_for_credits, normalise
 
 PROVENANCE = [
     "source_url",

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.normalise._language_names import ISO_639_1
+from normalise._language_names import ISO_639_1
 from warehouse import elm
 from warehouse.elm import validate_learning_opportunities
 from warehouse.export import dataset, dump_json
@@ -223,7 +223,7 @@ def test_every_iso_639_1_code_has_an_eu_language_concept():
 
 
 def test_every_delivery_mode_but_distance_and_hybrid_has_a_mode_concept():
-    from pipelines.normalise.mode import VALUES
+    from normalise.mode import VALUES
 
     # Neither has a concept in the EU mode vocabulary (checked against its code list in test_elm_reference).
     assert set(elm.DELIVERY_MODE_CONCEPT) == set(VALUES) - {"distance", "hybrid"}

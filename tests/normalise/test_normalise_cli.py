@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.normalise.cli import run
+from normalise.cli import run
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,7 +84,7 @@ def test_unknown_field(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_command_line_imports_no_heavy_libraries() -> None:
     code = (
-        "import sys, pipelines.normalise.cli; "
+        "import sys, normalise.cli; "
         "print(sorted(m for m in ('dagster', 'great_expectations', 'pandas') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
@@ -93,7 +93,7 @@ def test_command_line_imports_no_heavy_libraries() -> None:
 
 def test_module_entry_point() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.normalise.cli", "languages"],
+        [sys.executable, "-m", "normalise.cli", "languages"],
         cwd=REPO,
         input="nl,en\nENGLISH\n",
         capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.normalise import (
+from normalise import (
     EXTRA_COLUMNS,
     FIELDS,
     REASONS,

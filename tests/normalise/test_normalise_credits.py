@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.normalise import normalise, normalise_value
+from normalise import normalise, normalise_value
 
 
 def row(raw: str | None) -> dict:

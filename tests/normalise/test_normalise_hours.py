@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.normalise import HOURS_PER_CREDIT, derive_study_hours, normalise, normalise_value
+from normalise import HOURS_PER_CREDIT, derive_study_hours, normalise, normalise_value
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.normalise import normalise, normalise_value
+from normalise import normalise, normalise_value
 
 D = dt.date
 

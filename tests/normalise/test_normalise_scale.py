@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.normalise import FIELDS, normalise, normalise_value
+from normalise import FIELDS, normalise, normalise_value
 
 ROWS = 1_000_000
 

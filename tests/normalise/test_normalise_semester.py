@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.normalise import normalise_value
+from normalise import normalise_value
 
 
 @pytest.mark.parametrize(

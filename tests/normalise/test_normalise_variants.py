@@ -22,7 +22,7 @@ from collections.abc import Callable
 import polars as pl
 import pytest
 
-from pipelines.normalise import normalise
+from normalise import normalise
 
 SEED = 20261130
 VARIANTS = {"credits": 40_000, "fee": 40_000, "hours": 20_000}

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._language_names import code_table, multi_word_names, prose_table
-from pipelines.normalise._text import clean, fold, is_absent, reason
+from normalise._language_names import code_table, multi_word_names, prose_table
+from normalise._text import clean, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = ("absent", "unparseable", "unknown_language")
 EXTRA_COLUMNS: dict[str, pl.DataType] = {"known": pl.List(pl.Utf8), "unknown": pl.List(pl.Utf8)}

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._text import clean, fold, is_absent, reason
+from normalise._text import clean, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = ("absent", "unparseable", "ambiguous_level", "out_of_range")
 EXTRA_COLUMNS: dict[str, pl.DataType] = {"framework_level": pl.Utf8(), "cycle": pl.Utf8()}

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._text import clean, fold, is_absent, reason
+from normalise._text import clean, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = (
     "absent",

@@ -25,7 +25,7 @@ from types import ModuleType
 
 import polars as pl
 
-from pipelines.normalise import (
+from normalise import (
     academic_year,
     credits,
     date,
@@ -36,8 +36,8 @@ from pipelines.normalise import (
     mode,
     semester,
 )
-from pipelines.normalise.fee import fee_for_credits
-from pipelines.normalise.hours import HOURS_PER_CREDIT, HOURS_PER_CREDIT_BAND, derive_study_hours
+from normalise.fee import fee_for_credits
+from normalise.hours import HOURS_PER_CREDIT, HOURS_PER_CREDIT_BAND, derive_study_hours
 
 _MODULES: dict[str, ModuleType] = {
     "credits": credits,

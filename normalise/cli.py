@@ -1,6 +1,6 @@
 """``microcred normalise FIELD``: raw values on stdin, one per line -> one JSON value per line on stdout.
 
-What belongs here: the line-oriented wrapper around :func:`pipelines.normalise.normalise` and nothing else.
+What belongs here: the line-oriented wrapper around :func:`normalise.normalise` and nothing else.
 It imports only polars and the standard library (no Dagster, pandas or Great Expectations), so the command
 starts in well under a second.
 
@@ -32,7 +32,7 @@ from typing import IO, Any, TextIO
 
 import polars as pl
 
-from pipelines.normalise import FIELDS, normalise
+from normalise import FIELDS, normalise
 
 BATCH_LINES = 100_000  # lines normalised together: bounded memory, output starts before stdin ends
 
@@ -80,7 +80,7 @@ def output_value(field: str, row: dict[str, Any]) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pipelines.normalise.cli FIELD < raw.txt``."""
+    """``python -m normalise.cli FIELD < raw.txt``."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print(f"usage: normalise FIELD < lines   (FIELD: {', '.join(FIELDS)})", file=sys.stderr)

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._text import SCIENTIFIC, clean, decimal, fold, is_absent, reason
+from normalise._text import SCIENTIFIC, clean, decimal, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = (
     "absent",

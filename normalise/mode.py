@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._text import clean, fold, is_absent, reason
+from normalise._text import clean, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = ("absent", "unparseable", "multiple_modes")
 EXTRA_COLUMNS: dict[str, pl.DataType] = {"modes": pl.List(pl.Utf8)}

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.normalise._text import NUMBER, SCIENTIFIC, clean, decimal, fold, is_absent, reason
+from normalise._text import NUMBER, SCIENTIFIC, clean, decimal, fold, is_absent, reason
 
 REASONS: tuple[str, ...] = ("absent", "unparseable", "range", "hours_not_credits", "negative_sentinel")
 EXTRA_COLUMNS: dict[str, pl.DataType] = {
