@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.institutions import INSTITUTIONS
 from normalise import derive_study_hours, fee_for_credits, normalise
+from pipelines.institutions import INSTITUTIONS
 
 PROVENANCE = [
     "source_url",
