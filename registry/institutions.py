@@ -95,10 +95,6 @@ class Institution:
         """The factor used to derive study hours from credits (the middle of the national band)."""
         return self.rules.hours_per_credit
 
-    def row(self, columns: tuple[str, ...]) -> dict[str, object]:
-        """The institution as a row of the warehouse's ``institution`` table (its column names)."""
-        return {name: list(v) if isinstance(v := getattr(self, name), tuple) else v for name in columns}
-
 
 INSTITUTIONS: dict[str, Institution] = {
     institution.institution_id: institution

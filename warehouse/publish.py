@@ -23,7 +23,7 @@ from normalise.transform import CoreTables
 from quality import checks
 from quality.rules import RULES
 from registry.institutions import INSTITUTIONS
-from registry.tables import INSTITUTION, ddl
+from registry.tables import INSTITUTION, RULE, Table, ddl
 from warehouse.dictionary import document
 from warehouse.files import fsync_dir, fsync_file
 from warehouse.lock import PUBLISH_LOCK, folder_lock
@@ -192,27 +192,16 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -
         con.execute(f"INSERT INTO {table} BY NAME SELECT {names}", list(row.values()))
 
 
+def _row(thing: object, table: Table) -> dict[str, object]:
+    """An object of the core as a row of its reference table: the table's columns, read as attributes."""
+    values = {name: getattr(thing, name) for name in table.names}
+    return {name: list(v) if isinstance(v, tuple) else v for name, v in values.items()}
+
+
 def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The institutions and the rule catalogue, from the core and the catalogue."""
-    _insert_rows(con, "institution", [i.row(INSTITUTION.names) for i in INSTITUTIONS.values()])
-    _insert_rows(
-        con,
-        "rule",
-        [
-            {
-                "rule_id": r.rule_id,
-                "severity": r.severity,
-                "blocking": r.blocking,
-                "title": r.title,
-                "standard": r.standard,
-                "citation": r.citation,
-                "applies_to": list(r.applies_to),
-                "record": r.record,
-                "explanation": r.explanation,
-            }
-            for r in RULES.values()
-        ],
-    )
+    """The institutions (from the core) and the rule catalogue."""
+    _insert_rows(con, "institution", [_row(i, INSTITUTION) for i in INSTITUTIONS.values()])
+    _insert_rows(con, "rule", [_row(r, RULE) for r in RULES.values()])
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) -> None:
