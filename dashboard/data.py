@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from normalise._language_names import english_name
+from registry.languages import english_name
 from warehouse.publish import default_data_dir, warehouse_path
 from warehouse.readonly import ReadOnlyConnection, connect_readonly, timeout_from_env
 

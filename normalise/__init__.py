@@ -1,10 +1,12 @@
-"""Normalisers: raw scraped strings -> the registry vocabularies (DESIGN §4), as polars expressions.
+"""Normalisers: raw scraped strings -> the registry vocabularies, as polars expressions.
 
 What belongs here: the registry of fields and the one entry point, :func:`normalise`. Each vocabulary lives in
 its own module (``credits``, ``hours``, ``semester``, ``languages``, ``mode``, ``level``, ``fee``,
 ``academic_year``, ``date``), whose docstring lists the raw formats it reads (with their site), the decisions
-taken and its extra columns. Nothing here imports Dagster, pandas or Great Expectations: the command line
-(``cli.py``) must start in well under a second.
+taken and its extra columns. Beside them, the landing -> core-table transform (``transform``, cast to the
+table specification by ``tables``) and the reuse of an unchanged landing's staged tables (``reuse``). This
+package stands on the core (``registry``) only. Nothing here imports Dagster, pandas or Great Expectations: the
+command line (``cli.py``) must start in well under a second.
 
 Every field returns one row per input row, in the input order, with the columns:
 

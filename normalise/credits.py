@@ -11,7 +11,7 @@ Raw formats handled (site):
 - ``"5.0"`` - Ocasys ``credits`` (a JSON number, passed as text); ``"credits 3 EC"``, ``"3 EC"`` - RUG summer
   schools; ``"Study load: 168 hours (6 EC)"`` -> 6.0
 - ``"7,5 ECTS"`` / ``"7.5 ECTS"`` -> 7.5 (decimal comma or point; never truncated)
-- ranges and tiers - UAntwerp summer schools (sites.md §2.3, §5): ``"2–5 ECTS credits"``, ``"4/5/6 ECTS"``,
+- ranges and tiers - UAntwerp summer schools: ``"2–5 ECTS credits"``, ``"4/5/6 ECTS"``,
   ``"3, 4 or 5 ECTS depending on the assignments handed in"``, ``"between 3 and 6 ECTS"``,
   ``"van 3 tot 6 studiepunten"``, ``"3 ECTS (attendance) or 5 ECTS (with a paper)"`` -> min and max;
   an add-on ``"4 ECTS (+2 with an individual paper)"`` -> min 4, max 6

@@ -12,7 +12,7 @@ Raw formats handled (site):
 - ``"Dates 26 - 30 August 2024"``, ``"11–22 September 2023"`` - RUG summer schools -> a range
 - ``"26 August - 6 September 2024"``, ``"30 August 2021 - 3 September 2021"``,
   ``"when 30 August 2021 - 3 September 2021"`` - summer school listings -> a range
-- ranges that share a month or year (issue 12, DESIGN §4): ``"14 - 18 July 2025"``, ``"from 3 - 14 June 2024"``,
+- ranges that share a month or year (issue 12): ``"14 - 18 July 2025"``, ``"from 3 - 14 June 2024"``,
   ``"van 3 tot 14 juni 2024"``, ``"3 t/m 14 juni 2024"``, ``"14 tot en met 18 juli 2025"``,
   ``"between 14 and 18 July 2025"``, ``"July 14 - 18, 2025"``, ``"July 14 - July 18, 2025"``,
   ``"14/07 - 18/07/2025"``, ``"14 - 18/07/2025"``; weekday names are skipped

@@ -10,11 +10,11 @@ Raw formats handled (site):
 - ``"Fee (TBC) € 450"`` - RUG summer schools -> 450.0, ``provisional`` True
 - ``"€ 743,-"``, ``"€ 743,- for a 5 ECTS course"`` - RUG open courses -> 743.0, covers ``"a 5 ECTS course"``
 - ``"EUR 50"``, ``"fee EUR 50"`` - summerschoolsineurope.eu; ``"450 euro"``, ``"450 €"``, ``"EUR50"``
-- formulas (sites.md §2.3, §5; DESIGN §4): ``"€ 265,70 vast bedrag + € 12,50 per studiepunt"`` (UGent fee
+- formulas (UGent and UAntwerp fee pages): ``"€ 265,70 vast bedrag + € 12,50 per studiepunt"`` (UGent fee
   rule), ``"€ 75,40 + (aantal studiepunten x € 8,50)"``, ``"EUR 250 plus EUR 40 per credit"``,
   ``"€ 250 + (number of credits × € 40)"`` -> null, reason ``per_credit``, ``fixed_amount`` and
   ``per_credit``; ``"€ 53/ECTS"`` -> null, ``per_credit`` 53.0
-- tiers (UAntwerp summer schools, sites.md §5): ``"PhD students: €300 | Others: €650"``,
+- tiers (UAntwerp summer schools): ``"PhD students: €300 | Others: €650"``,
   ``"Early bird: € 450 | Regular: € 550"``, ``"€ 450 for students, € 650 for professionals"``,
   ``"€ 500 (academia) / € 900 (industry)"`` -> null, reason ``tiers``, ``tiers`` a list of
   ``{label, amount_eur}`` in the order written

@@ -14,7 +14,7 @@ Raw formats handled (site):
 - ``"Study load: 168 hours (6 EC)"`` - RUG summer schools -> 168
 - ``"LC - 9hrs; T - 15hrs; … Self study - 82 hrs"`` - Ocasys ``formatsExplanation`` -> null, reason
   ``partial_hours``
-- hours inside sentences (issue 12, DESIGN §4): ``"120 hours of study time, including 24 hours of lectures and
+- hours inside sentences (issue 12, the registry's vocabularies): ``"120 hours of study time, including 24 hours of lectures and
   12 hours of exercises"`` -> 120, contact hours 36; ``"120 uur studietijd, waarvan 24 uur hoorcollege en 12
   uur oefeningen"`` -> 120, contact hours 36; ``"Studietijd 150 u, contacturen 40 u"`` -> 150, contact 40
 - ``"45"`` in a contact-hours column (UAntwerp ``div.spec.hours``, "Contact hours:") -> 45 (the column fixes
@@ -45,6 +45,7 @@ from __future__ import annotations
 import polars as pl
 
 from normalise._text import NUMBER, SCIENTIFIC, clean, decimal, fold, is_absent, reason
+from registry.institutions import NATIONAL_RULES
 
 REASONS: tuple[str, ...] = (
     "absent",
@@ -56,11 +57,17 @@ REASONS: tuple[str, ...] = (
 )
 EXTRA_COLUMNS: dict[str, pl.DataType] = {"contact_hours": pl.Int64()}
 
-# Hours per credit used to derive study hours from credits, by ISO 3166 country of the institution.
-# NL: one national figure, 28 h per EC. BE (Flanders): the decree sets a band of 25-30 h per credit and gives
-# no single figure, so the middle of the band is used; hours derived this way are an estimate, marked as such.
-HOURS_PER_CREDIT: dict[str, float] = {"BE": 27.5, "NL": 28.0}
-HOURS_PER_CREDIT_BAND: dict[str, tuple[float, float]] = {"BE": (25.0, 30.0), "NL": (28.0, 28.0)}
+# Hours per credit used to derive study hours from credits, by ISO 3166 country of the institution: the national
+# band's middle (``registry.institutions``). NL: one national figure, 28 h per EC. BE (Flanders): a band of
+# 25-30 h per credit and no single figure, so the middle of the band is used; hours derived this way are an
+# estimate, marked as such.
+HOURS_PER_CREDIT: dict[str, float] = {
+    country: float(rules.hours_per_credit) for country, rules in NATIONAL_RULES.items()
+}
+HOURS_PER_CREDIT_BAND: dict[str, tuple[float, float]] = {
+    country: (float(rules.hours_per_credit_min), float(rules.hours_per_credit_max))
+    for country, rules in NATIONAL_RULES.items()
+}
 
 _N = rf"(?:{NUMBER})"
 _START = r"(?:^|[^\p{L}\d.,])"

@@ -1,7 +1,7 @@
 """Languages of instruction: a list of ISO 639-1 codes, lower case, in the order written, without duplicates.
 
 What belongs here: the language of instruction of a programme or course unit (not the title language). The
-vocabulary itself (codes, names, abbreviations, filler words) is data in ``_language_names.py``.
+vocabulary itself (codes, names, abbreviations, filler words) is data in ``registry.languages``.
 
 Raw formats handled (site):
 - ``"nl"``, ``"en"``, ``"fr"``, ``"nl,en"``, ``"ln,nl"`` - UGent ``td.taal`` codes
@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from normalise._language_names import code_table, multi_word_names, prose_table
 from normalise._text import clean, fold, is_absent, reason
+from registry.languages import code_table, multi_word_names, prose_table
 
 REASONS: tuple[str, ...] = ("absent", "unparseable", "unknown_language")
 EXTRA_COLUMNS: dict[str, pl.DataType] = {"known": pl.List(pl.Utf8), "unknown": pl.List(pl.Utf8)}

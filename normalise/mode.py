@@ -12,7 +12,7 @@ Raw formats handled (site):
 - ``"distance learning"``, ``"afstandsonderwijs"``, ``"op afstand"`` -> distance
 
 Decisions:
-- The registry holds one mode per programme (DESIGN §4). When a text names exactly one mode, that is the
+- The registry holds one mode per programme. When a text names exactly one mode, that is the
   value. When it names several, the value is:
   - the explicit ``hybrid`` or ``blended`` word when exactly one of those is present and the others only
     describe its parts ("Blended: online and on campus" -> blended);

@@ -15,7 +15,7 @@ Raw formats handled (site):
 - ``"summer school"``, ``"zomerschool"`` -> SUMMER; ``"winter school"``, ``"winterschool"`` -> WINTER
 - sentences: ``"loopt in het tweede semester"``, ``"taught in the first semester"``, ``"loopt over het hele
   academiejaar"``
-- UGent study-guide codes (the studiegids legend, sites.md §5), when the whole text is a code: ``"1"``,
+- UGent study-guide codes (the studiegids legend), when the whole text is a code: ``"1"``,
   ``"2"`` -> S1, S2; ``"3"`` -> SUMMER (the summer period); ``"A1"``, ``"B2"`` -> S1, S2 with the offering
   ``A``/``B`` in the extra column ``offering`` (one of several offerings of the same course);
   ``"(1)"``, ``"(A2)"`` -> null, reason ``not_offered`` (not offered that year)

@@ -1,4 +1,4 @@
-"""The ``microcred`` command line (DESIGN §6).
+"""The ``microcred`` command line.
 
 Imports stay inside the commands: ``microcred normalise`` must start in well under a second, so nothing
 here imports Dagster, Scrapy or Great Expectations at module level.
@@ -109,7 +109,7 @@ def _refresh_locked(sources: list[str] | None, store, store_config: dict, run_id
     from pipelines.defs.execution import NoLiveWorker
     from pipelines.defs.launch import run_night
     from pipelines.defs.partitions import DATA_DIR_TAG
-    from pipelines.institutions import HARVESTED_SOURCES
+    from registry.institutions import HARVESTED_SOURCES
     from warehouse.publish import clean_build
 
     chosen = sources or list(HARVESTED_SOURCES)

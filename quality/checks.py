@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.institutions import INSTITUTIONS
+from normalise.tables import polars_schema
 from quality.rules import FILL_RATE_BASE, FILL_RATE_DROP, FILL_RATE_FIELDS, RULES, VOLUME_MIN_RATIO
+from registry.annex_i import PROGRAMME_MANDATORY
+from registry.institutions import INSTITUTIONS
+from registry.tables import PROGRAMME
 
-FLAG_SCHEMA = {
-    "rule_id": pl.Utf8,
-    "severity": pl.Utf8,
-    "institution_id": pl.Utf8,
-    "record_key": pl.Utf8,
-    "academic_year": pl.Int32,
-    "field": pl.Utf8,
-    "value": pl.Utf8,
-    "message": pl.Utf8,
-    "url": pl.Utf8,
-}
+# The warehouse's flag table as polars builds it: every column but run_id, stamped when the flags are published.
+FLAG_SCHEMA = polars_schema("flag", exclude=("run_id",))
+_PROGRAMME_SCHEMA = polars_schema(PROGRAMME)
 
 
 def _flags(
@@ -205,35 +200,29 @@ def volume_check(new_count: int, published_count: int | None) -> tuple[bool, str
     return True, f"{new_count} programmes against {published_count} last published ({ratio:.0%})"
 
 
-# Annex I mandatory elements a catalogue entry can carry (learner, issue date and grade belong to an award;
-# issuer country and awarding body come from the institution table and are always known).
+def _published(column: str) -> pl.Expr:
+    """A column is published when it is filled in; a list column, when it is not empty."""
+    if PROGRAMME.column(column).type.endswith("[]"):
+        return pl.col(column).list.len().fill_null(0) > 0
+    return pl.col(column).is_not_null()
+
+
+# The Annex I mandatory elements a programme record must publish (issuer country and awarding body come from
+# the institution table and are always known): an element is published when any of its columns is.
 ANNEX_I_ELEMENTS: dict[str, pl.Expr] = {
-    "title": pl.col("title").is_not_null(),
-    "learning_outcomes": pl.col("learning_outcomes").list.len().fill_null(0) > 0,
-    # A credit range (credits_min/credits_max) publishes the workload too.
-    "notional_workload_ects": pl.col("credits_ects").is_not_null() | pl.col("credits_min").is_not_null(),
-    "level": pl.col("eqf_level").is_not_null(),
-    "type_of_assessment": pl.col("assessment").is_not_null(),
-    "form_of_participation": pl.col("participation_form").is_not_null(),
-    "type_of_quality_assurance": pl.col("quality_assurance").is_not_null(),
+    element.name: pl.any_horizontal(*(_published(column) for column in element.columns))
+    for element in PROGRAMME_MANDATORY
 }
-_ANNEX_I_COLUMNS = {
-    "title",
-    "learning_outcomes",
-    "credits_ects",
-    "eqf_level",
-    "assessment",
-    "participation_form",
-    "quality_assurance",
-}
+# The columns a programme frame needs for the completeness rule; an element's other columns may be absent.
+_ANNEX_I_COLUMNS = {element.columns[0] for element in PROGRAMME_MANDATORY}
 
 
 def annex_i_flags(programme: pl.DataFrame) -> pl.DataFrame:
     """One flag per programme per Annex I mandatory element it does not publish."""
     if programme.is_empty() or not _ANNEX_I_COLUMNS <= set(programme.columns):
         return pl.DataFrame(schema=FLAG_SCHEMA)
-    if "credits_min" not in programme.columns:
-        programme = programme.with_columns(credits_min=pl.lit(None, pl.Float64))
+    optional = {c for element in PROGRAMME_MANDATORY for c in element.columns[1:]} - set(programme.columns)
+    programme = programme.with_columns(pl.lit(None, _PROGRAMME_SCHEMA[c]).alias(c) for c in sorted(optional))
     parts = [
         _flags(
             programme.filter(~present),

@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.institutions import INSTITUTIONS
 from quality.rules import RULES, Rule
+from registry.institutions import INSTITUTIONS
 
 _ROW = "_row"
 _KEYS = {"programme": "registry_id", "course_unit": "course_key"}

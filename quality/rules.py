@@ -1,24 +1,40 @@
 """The rule catalogue: every registry rule in one place, with its severity, source and explanation.
 
 Checks (``quality.checks``), the Dagster asset checks and the warehouse ``rule`` table are all generated
-from this catalogue, so a rule's wording and severity are written once.
+from this catalogue, so a rule's wording and severity are written once. The national thresholds, their legal
+sources and the Annex I elements come from the core (``registry``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-EU_RECOMMENDATION = (
-    "Council Recommendation of 16 June 2022 on a European approach to micro-credentials for lifelong learning "
-    "and employability (2022/C 243/02), OJ C 243, 27.6.2022, pp. 10-25"
+from registry.annex_i import ANNEX_I, EU_RECOMMENDATION
+from registry.institutions import (
+    BE_CREDIT,
+    EURYDICE_FLANDERS,
+    FLANDERS,
+    NETHERLANDS,
+    NL_CREDIT,
+    NL_PILOT,
 )
-EURYDICE_FLANDERS = (
-    "Eurydice, Belgium - Flemish Community: national reforms in higher education (updated 3 Feb 2025): "
-    "micro-credentials are generally 3-20 credits, more than 20 in exceptional cases"
+
+__all__ = ["EU_RECOMMENDATION", "EURYDICE_FLANDERS", "BE_CREDIT", "NL_CREDIT", "NL_PILOT", "RULES", "Rule"]
+
+# The national bands as the explanations write them: "Belgium 25-30, the Netherlands 28".
+_BANDS = f"Belgium {FLANDERS.hours_band}, the Netherlands {NETHERLANDS.hours_band}"
+# The registry's own policies, stated where a rule comes from no outside standard.
+VOLUME_POLICY = (
+    "Registry policy: a source whose programme count or field fill rate falls sharply against the last "
+    "published run is treated as a broken harvest (site layout changed), not as withdrawn programmes"
 )
-BE_CREDIT = "University of Antwerp, rules and regulations: 1 study credit = 25-30 hours of study"
-NL_CREDIT = "WHW art. 7.4(1): 60 EC = 1680 hours, so 1 EC = 28 hours (Inspectie van het Onderwijs)"
-NL_PILOT = "Npuls, pilot microcredentials (npuls.nl/pilot-microcredentials): 3-30 EC, aimed at professionals"
+VOCABULARY_POLICY = (
+    "Registry vocabularies: semester S1, S2, YEAR, SUMMER, WINTER; academic year as its start year"
+)
+IDENTITY_POLICY = (
+    "Registry identity: one record per registry id and academic year, ids stable across runs, pages on the "
+    "institution's own domain"
+)
 
 
 @dataclass(frozen=True)
@@ -52,21 +68,27 @@ RULES: dict[str, Rule] = {
             "Flemish micro-credential framework",
             EURYDICE_FLANDERS,
             ("ugent", "uantwerpen"),
-            "A Flemish micro-credential carries at least 3 credits; this one has fewer.",
-            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "min_value": 3}),
+            f"A Flemish micro-credential carries at least {FLANDERS.credits_min:g} credits; this one has fewer.",
+            expectation=(
+                "ExpectColumnValuesToBeBetween",
+                {"column": "credits_ects", "min_value": FLANDERS.credits_min},
+            ),
             field="credits_ects",
             value_column="credits_raw",
         ),
         Rule(
             "flanders_size_max",
             "warning",
-            "Flemish micro-credential above 20 credits",
+            f"Flemish micro-credential above {FLANDERS.credits_max:g} credits",
             "Flemish micro-credential framework",
             EURYDICE_FLANDERS,
             ("ugent", "uantwerpen"),
-            "Flemish micro-credentials are generally at most 20 credits; more is allowed only in exceptional "
-            "cases, so this one should be justified.",
-            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "max_value": 20}),
+            f"Flemish micro-credentials are generally at most {FLANDERS.credits_max:g} credits; more is allowed only in "
+            "exceptional cases, so this one should be justified.",
+            expectation=(
+                "ExpectColumnValuesToBeBetween",
+                {"column": "credits_ects", "max_value": FLANDERS.credits_max},
+            ),
             field="credits_ects",
             value_column="credits_raw",
         ),
@@ -77,8 +99,12 @@ RULES: dict[str, Rule] = {
             "Dutch microcredentials pilot (Npuls)",
             NL_PILOT,
             ("rug",),
-            "A Dutch microcredential carries 3 to 30 EC; this one has fewer than 3.",
-            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "min_value": 3}),
+            f"A Dutch microcredential carries {NETHERLANDS.credits_min:g} to {NETHERLANDS.credits_max:g} EC; this one has "
+            f"fewer than {NETHERLANDS.credits_min:g}.",
+            expectation=(
+                "ExpectColumnValuesToBeBetween",
+                {"column": "credits_ects", "min_value": NETHERLANDS.credits_min},
+            ),
             field="credits_ects",
             value_column="credits_raw",
         ),
@@ -89,8 +115,12 @@ RULES: dict[str, Rule] = {
             "Dutch microcredentials pilot (Npuls)",
             NL_PILOT,
             ("rug",),
-            "A Dutch microcredential carries 3 to 30 EC; this one has more than 30.",
-            expectation=("ExpectColumnValuesToBeBetween", {"column": "credits_ects", "max_value": 30}),
+            f"A Dutch microcredential carries {NETHERLANDS.credits_min:g} to {NETHERLANDS.credits_max:g} EC; this one has "
+            f"more than {NETHERLANDS.credits_max:g}.",
+            expectation=(
+                "ExpectColumnValuesToBeBetween",
+                {"column": "credits_ects", "max_value": NETHERLANDS.credits_max},
+            ),
             field="credits_ects",
             value_column="credits_raw",
         ),
@@ -102,7 +132,7 @@ RULES: dict[str, Rule] = {
             f"{BE_CREDIT}; {NL_CREDIT}",
             ("*",),
             "The study hours the page publishes, divided by its credits, fall outside the national band of hours "
-            "per credit (Belgium 25-30, the Netherlands 28). Hours derived by the registry are not checked.",
+            f"per credit ({_BANDS}). Hours derived by the registry are not checked.",
         ),
         Rule(
             "course_unit_sum",
@@ -145,7 +175,7 @@ RULES: dict[str, Rule] = {
             BE_CREDIT,
             ("ugent", "uantwerpen", "rug"),
             "The published study hours divided by the credits fall outside the national band of hours per credit "
-            "(Belgium 25-30, the Netherlands 28).",
+            f"({_BANDS}).",
             record="course_unit",
         ),
         Rule(
@@ -153,7 +183,7 @@ RULES: dict[str, Rule] = {
             "warning",
             "A page could not be harvested completely",
             "Registry completeness",
-            "DESIGN §5 Volume/drift; registry policy: nothing is silently dropped",
+            "Registry policy: nothing is silently dropped; every page that fails is recorded",
             ("*",),
             "A page on the institution's site answered with an error or lacked the expected structure; the "
             "records it should have given may be incomplete.",
@@ -164,7 +194,7 @@ RULES: dict[str, Rule] = {
             "error",
             "Harvest much smaller than the last published one",
             "Registry volume/drift check",
-            "DESIGN §5 Volume/drift (blocking)",
+            f"{VOLUME_POLICY} (blocking)",
             ("*",),
             "This harvest found far fewer programmes than the last published run. That usually means the site "
             "changed its layout, not that programmes were withdrawn, so the previous data is kept.",
@@ -178,9 +208,9 @@ RULES: dict[str, Rule] = {
             "EU Council Recommendation on micro-credentials, Annex I (mandatory elements)",
             EU_RECOMMENDATION,
             ("*",),
-            "A micro-credential's description must give each mandatory element of Annex I (title, issuer "
-            "country, awarding body, learning outcomes, notional workload in ECTS, level, type of assessment, "
-            "form of participation, type of quality assurance); this one does not publish the element named.",
+            "A micro-credential's description must give each mandatory element of Annex I ("
+            + ", ".join(element.label for element in ANNEX_I if element.mandatory)
+            + "); this one does not publish the element named.",
         ),
         Rule(
             "language_iso",
@@ -219,7 +249,7 @@ RULES: dict[str, Rule] = {
             "warning",
             "Semester not readable",
             "Registry vocabulary: semester S1, S2, YEAR, SUMMER, WINTER",
-            "DESIGN §4 vocabularies",
+            VOCABULARY_POLICY,
             ("*",),
             "The page gives a teaching period the registry cannot place in a semester, a year or a school season.",
             expectation=(
@@ -237,7 +267,7 @@ RULES: dict[str, Rule] = {
             "error",
             "Academic year missing or implausible",
             "Registry vocabulary: academic year as its start year",
-            "DESIGN §4 vocabularies",
+            VOCABULARY_POLICY,
             ("*",),
             "The academic year could not be read, or is outside 2000-2100; the record cannot be placed in time.",
             expectation=(
@@ -252,7 +282,7 @@ RULES: dict[str, Rule] = {
             "error",
             "Two records share one registry id",
             "Registry identity: one record per micro-credential per academic year",
-            "DESIGN §5 Identity; Credential Engine duplicate-CTID issues (CredentialRegistry #428, #674)",
+            f"{IDENTITY_POLICY}; Credential Engine duplicate-CTID issues (CredentialRegistry #428, #674)",
             ("*",),
             "Two pages of the institution give the same micro-credential code for the same academic year; the "
             "registry keeps the first and flags both, so the institution can say which is right.",
@@ -268,7 +298,7 @@ RULES: dict[str, Rule] = {
             "error",
             "Page not on the institution's own domain",
             "Registry identity: records come from the awarding institution",
-            "DESIGN §5 Identity; EU Annex II principle 'Authentic'",
+            f"{IDENTITY_POLICY}; EU Annex II principle 'Authentic'",
             ("*",),
             "The micro-credential's page is not on the institution's own web domain, so the registry cannot "
             "vouch that the awarding body publishes it.",
@@ -284,7 +314,7 @@ RULES: dict[str, Rule] = {
             "warning",
             "Registry id changed since the last published run",
             "Registry identity: stable ids across runs",
-            "DESIGN §5 Identity; Credential Engine lineage (CredentialRegistry #145)",
+            f"{IDENTITY_POLICY}; Credential Engine lineage (CredentialRegistry #145)",
             ("*",),
             "The same page was published under another registry id last time; links and history that use the "
             "old id no longer find this micro-credential.",
@@ -294,7 +324,7 @@ RULES: dict[str, Rule] = {
             "error",
             "Field fill rate collapsed against the last published run",
             "Registry volume/drift check",
-            "DESIGN §5 Volume/drift (blocking)",
+            f"{VOLUME_POLICY} (blocking)",
             ("*",),
             "A field that most records had in the last published run is now mostly empty. That usually means the "
             "site changed its layout, so this harvest is not published and the previous data is kept.",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from registry.tables import ITEM_KINDS  # noqa: F401 - the landing kinds, defined once in the core
+
 
 @dataclass(kw_only=True)
 class Provenance:
@@ -98,6 +100,3 @@ class HarvestIssue(Provenance):
     page_kind: str | None = None
     reason: str = ""
     detail: str | None = None
-
-
-ITEM_KINDS = ("programme", "programme_course", "course_unit", "issue")

@@ -52,7 +52,7 @@ from uuid import uuid4
 import duckdb
 import polars as pl
 
-from normalise._language_names import english_name
+from registry.languages import english_name
 from warehouse import elm, elm_rdf, elm_xml
 from warehouse.files import fsync_dir, fsync_file
 from warehouse.publish import warehouse_path

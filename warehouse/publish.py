@@ -19,10 +19,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.institutions import INSTITUTIONS
-from pipelines.transform import CoreTables
+from normalise.transform import CoreTables
 from quality import checks
 from quality.rules import RULES
+from registry.institutions import INSTITUTIONS
+from registry.tables import INSTITUTION, RULE, Table, ddl
 from warehouse.dictionary import document
 from warehouse.files import fsync_dir, fsync_file
 from warehouse.lock import PUBLISH_LOCK, folder_lock
@@ -184,40 +185,23 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.unregister("incoming")
 
 
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Inserts rows given as column name -> value, by name (never by position)."""
+    for row in rows:
+        names = ", ".join(f"? AS {name}" for name in row)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {names}", list(row.values()))
+
+
+def _row(thing: object, table: Table) -> dict[str, object]:
+    """An object of the core as a row of its reference table: the table's columns, read as attributes."""
+    values = {name: getattr(thing, name) for name in table.names}
+    return {name: list(v) if isinstance(v, tuple) else v for name, v in values.items()}
+
+
 def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for i in INSTITUTIONS.values():
-        con.execute(
-            "INSERT INTO institution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                i.institution_id,
-                i.name,
-                i.country,
-                i.region,
-                i.qualification_framework,
-                i.hours_per_credit_min,
-                i.hours_per_credit_max,
-                i.credits_min,
-                i.credits_max,
-                list(i.domains),
-                i.website,
-            ],
-        )
-    for r in RULES.values():
-        con.execute(
-            "INSERT INTO rule BY NAME SELECT ? AS rule_id, ? AS severity, ? AS blocking, ? AS title, "
-            "? AS standard, ? AS citation, ? AS applies_to, ? AS record, ? AS explanation",
-            [
-                r.rule_id,
-                r.severity,
-                r.blocking,
-                r.title,
-                r.standard,
-                r.citation,
-                list(r.applies_to),
-                r.record,
-                r.explanation,
-            ],
-        )
+    """The institutions (from the core) and the rule catalogue."""
+    _insert_rows(con, "institution", [_row(i, INSTITUTION) for i in INSTITUTIONS.values()])
+    _insert_rows(con, "rule", [_row(r, RULE) for r in RULES.values()])
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) -> None:
@@ -390,17 +374,17 @@ def _update_history(
     )
     con.execute(
         f"""
-        INSERT INTO programme_history
+        INSERT INTO programme_history BY NAME
         SELECT n.registry_id, n.academic_year, n.institution_id, n.record_hash, {", ".join("n." + f for f in HISTORY_FIELDS)},
-               c.change, c.changed_fields, ?, ?, NULL, NULL, true
+               c.change, c.changed_fields, ? AS valid_from_run, ? AS valid_from, true AS is_current
         FROM history_change c JOIN new_version n USING (registry_id, academic_year)""",
         [run_id, now],
     )
     con.execute(
         f"""
-        INSERT INTO programme_history
+        INSERT INTO programme_history BY NAME
         SELECT o.registry_id, o.academic_year, o.institution_id, o.record_hash, {", ".join("o." + f for f in HISTORY_FIELDS)},
-               'withdrawn', NULL, ?, ?, NULL, NULL, true
+               'withdrawn' AS change, ? AS valid_from_run, ? AS valid_from, true AS is_current
         FROM history_change c JOIN old_version o USING (registry_id, academic_year)
         WHERE c.change = 'withdrawn'""",
         [run_id, now],
@@ -466,7 +450,7 @@ def _publish(
 
     con = duckdb.connect(str(build))
     try:
-        con.execute((SQL_DIR / "schema.sql").read_text())
+        con.execute(ddl())
         _reference_tables(con)
         has_prev = target.exists()
         if has_prev:
@@ -512,16 +496,20 @@ def _publish(
                 else:
                     status, reason = "blocked", f"not published: {check_reason}"
                     rule = RULES[broken]
-                    con.execute(
-                        "INSERT INTO flag VALUES (?, ?, ?, ?, ?, NULL, 'programme_count', ?, ?, NULL)",
+                    _insert_rows(
+                        con,
+                        "flag",
                         [
-                            run_id,
-                            rule.rule_id,
-                            rule.severity,
-                            source,
-                            source,
-                            str(programmes),
-                            f"{rule.explanation} {check_reason[0].upper()}{check_reason[1:]}.",
+                            {
+                                "run_id": run_id,
+                                "rule_id": rule.rule_id,
+                                "severity": rule.severity,
+                                "institution_id": source,
+                                "record_key": source,
+                                "field": "programme_count",
+                                "value": str(programmes),
+                                "message": f"{rule.explanation} {check_reason[0].upper()}{check_reason[1:]}.",
+                            }
                         ],
                     )
             else:

@@ -8,11 +8,11 @@ here and the warehouse keeps the previous data for that source.
 import dagster as dg
 import polars as pl
 
+from normalise.reuse import landing_digest, reusable, write_digest
+from normalise.transform import build_core_tables
 from pipelines.defs.partitions import LAUNCHER_TAG, REFRESH_LAUNCHER, refresh_id, source_partitions
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.resources import RegistryStore
-from pipelines.reuse import landing_digest, reusable, write_digest
-from pipelines.transform import build_core_tables
 from quality import checks
 from quality.rules import RULES
 from warehouse.lock import folder_lock, refresh_holds_lock, staging_lock_name
@@ -123,7 +123,7 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
     landing = store.landing_dir(run_id, source)
     digest = landing_digest(landing, run_id)
     previous = store.staged_run(source)
-    # An unchanged landing reuses the last staged tables and record flags (pipelines/reuse.py).
+    # An unchanged landing reuses the last staged tables and record flags (normalise/reuse.py).
     core = (
         reusable(
             store.staging_dir(source, previous),
@@ -156,7 +156,7 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
             raise dg.Failure(
                 description=f"{source}: the refresh {run_id} that started this run is gone; nothing staged"
             )
-        # The landing digest goes in first, so the staging manifest covers it (pipelines/reuse.py).
+        # The landing digest goes in first, so the staging manifest covers it (normalise/reuse.py).
         write_digest(store.staging_dir(source, run_id), digest)
         store.stage(core, source, run_id)
         store.mark_staged(source, run_id)

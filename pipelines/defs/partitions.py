@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.institutions import HARVESTED_SOURCES
+from registry.institutions import HARVESTED_SOURCES
 
 source_partitions = dg.StaticPartitionsDefinition(list(HARVESTED_SOURCES))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.transform import CoreTables
+from normalise.transform import CoreTables
 from warehouse.publish import default_data_dir, warehouse_path
 from warehouse.storage import RemoteData, is_url, work_dir_for
 

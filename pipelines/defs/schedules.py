@@ -22,7 +22,7 @@ from pipelines.defs.partitions import (
 )
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.warehouse import out_registry__warehouse
-from pipelines.institutions import HARVESTED_SOURCES
+from registry.institutions import HARVESTED_SOURCES
 
 harvest_job = dg.define_asset_job(
     "harvest_source",

@@ -4,12 +4,12 @@ from datetime import datetime
 
 import dagster as dg
 
+from normalise.transform import CoreTables
 from pipelines.defs.core import COURSE_UNIT, PROGRAMME, PROGRAMME_COURSE
 from pipelines.defs.partitions import REFRESH_TAG, refresh_id
 from pipelines.defs.resources import RegistryStore, StagedDataError
-from pipelines.institutions import HARVESTED_SOURCES
-from pipelines.transform import CoreTables
 from quality.report import write_report
+from registry.institutions import HARVESTED_SOURCES
 from warehouse.publish import SourceHarvest, publish
 
 

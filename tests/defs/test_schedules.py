@@ -9,7 +9,7 @@ import dagster as dg
 
 from pipelines.defs.partitions import REFRESH_TAG
 from pipelines.defs.schedules import nightly_refresh, nights_ready_to_publish
-from pipelines.institutions import HARVESTED_SOURCES
+from registry.institutions import HARVESTED_SOURCES
 
 S = dg.DagsterRunStatus
 

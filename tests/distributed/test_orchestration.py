@@ -22,7 +22,7 @@ from pipelines.defs.partitions import (
 from pipelines.defs.resources import RegistryStore
 from pipelines.defs.schedules import nightly_refresh, publish_when_harvests_finished
 from pipelines.defs.warehouse import collect_harvests
-from pipelines.institutions import HARVESTED_SOURCES
+from registry.institutions import HARVESTED_SOURCES
 from tests.conftest import temporary_dagster_home
 from tests.distributed.services import REPO, Redis, free_port, missing_packages
 

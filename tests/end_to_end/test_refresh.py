@@ -159,7 +159,7 @@ def test_ghent_flags_point_at_the_authored_hours_outliers_only(nights):
 
 def test_every_source_is_published_and_logged(nights):
     data_dir, _ = nights
-    from pipelines.institutions import HARVESTED_SOURCES
+    from registry.institutions import HARVESTED_SOURCES
 
     runs = query(data_dir, "SELECT source, count(*), bool_and(published) FROM run GROUP BY 1 ORDER BY 1")
     assert runs == [(source, 2, True) for source in sorted(HARVESTED_SOURCES)]

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.institutions import HARVESTED_SOURCES
+from registry.institutions import HARVESTED_SOURCES
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

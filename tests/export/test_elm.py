@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalise._language_names import ISO_639_1
+from registry.languages import ISO_639_1
 from warehouse import elm
 from warehouse.elm import validate_learning_opportunities
 from warehouse.export import dataset, dump_json

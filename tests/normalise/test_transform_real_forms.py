@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.transform import build_core_tables
+from normalise.transform import build_core_tables
 
 PROVENANCE = {
     "fetched_at": "2025-06-01T02:00:00+00:00",

@@ -1,4 +1,4 @@
-"""Work proportional to change (pipelines/reuse.py): an unchanged landing reuses its staged tables.
+"""Work proportional to change (normalise/reuse.py): an unchanged landing reuses its staged tables.
 
 The landings here are our own small fixtures in the landing pipeline's line format (scrapers/pipelines.py).
 """
@@ -9,8 +9,8 @@ import json
 
 import polars as pl
 
-from pipelines.reuse import landing_digest, reusable, write_digest
-from pipelines.transform import CoreTables
+from normalise.reuse import landing_digest, reusable, write_digest
+from normalise.transform import CoreTables
 
 
 def land(directory, run_id: str, pages: list[tuple[str, str]], reverse: bool = False) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from pipelines.transform import build_core_tables
+from normalise.transform import build_core_tables
 from warehouse.publish import SourceHarvest, publish
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from dataclasses import replace
 import polars as pl
 import pytest
 
-from pipelines.transform import build_core_tables
+from normalise.transform import build_core_tables
 from warehouse.publish import SourceHarvest, publish
 
 pytestmark = pytest.mark.slow

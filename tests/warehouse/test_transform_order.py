@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pipelines.transform import build_core_tables
+from normalise.transform import build_core_tables
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,7 @@
 """The language vocabulary: ISO 639-1 codes and the names, abbreviations and filler words that map to them.
 
-What belongs here: data only (no polars), used by ``languages.py``. Codes are ISO 639-1 (two letters), never
+What belongs here: data only (no polars), used by ``normalise.languages`` to read languages and by the
+exports and the dashboard to name them. Codes are ISO 639-1 (two letters), never
 country codes: Chinese ``zh`` (not ``cn``), Greek ``el`` (not ``gr``), Swedish ``sv`` (not ``se``), Danish
 ``da`` (not ``dk``), Czech ``cs`` (not ``cz``), Japanese ``ja`` (not ``jp``), Korean ``ko`` (not ``kr``),
 Ukrainian ``uk`` (not ``ua``).

@@ -2,7 +2,8 @@
 
 Every normalised column sits beside the raw text it came from and the reason it is null when it is null.
 Nothing is dropped: a course unit whose sheet could not be fetched still appears, built from its row in
-the programme's course table, and the harvest issue that explains the gap is kept.
+the programme's course table, and the harvest issue that explains the gap is kept. Each table leaves here with
+the columns, order and types the table specification (``registry.tables``) declares.
 """
 
 from __future__ import annotations
@@ -14,18 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from normalise import derive_study_hours, fee_for_credits, normalise
-from pipelines.institutions import INSTITUTIONS
-
-PROVENANCE = [
-    "source_url",
-    "fetched_at",
-    "last_verified_at",
-    "http_status",
-    "body_sha256",
-    "spider",
-    "spider_version",
-    "run_id",
-]
+from normalise.tables import conform
+from registry.institutions import INSTITUTIONS
+from registry.tables import ITEM_KINDS
 
 # "Practical information" labels (any language the sites use) -> programme field.
 INFO_LABELS: dict[str, tuple[str, ...]] = {
@@ -239,7 +231,7 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
     """Normalises one institution's landed harvest into the core tables."""
     raw_lines: dict[str, list[str]] = {}
     records: dict[str, list[dict]] = {}
-    for kind in ("programme", "programme_course", "course_unit", "issue"):
+    for kind in ITEM_KINDS:
         raw_lines[kind], records[kind] = read_landing(landing_dir, kind)
 
     rows = _frame(records["programme_course"], _ROW_RAW)
@@ -251,45 +243,20 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
         registry_id=pl.lit(f"{institution_id}:") + pl.col("programme_code"),
         institution_id=pl.lit(institution_id),
     )
-    programme_course = (
-        rows.filter(pl.col("course_code").is_not_null() & pl.col("academic_year").is_not_null())
-        .unique(subset=["registry_id", "course_code", "academic_year"], keep="first", maintain_order=True)
-        .select(
-            "registry_id",
-            "institution_id",
-            "course_code",
-            pl.col("academic_year").cast(pl.Int32),
-            "offered",
-            pl.col("position").cast(pl.Int32),
-            "course_name",
-            "credits_ects",
-            "credits_raw",
-            "semester",
-            "semester_raw",
-            "semester_reason",
-            "semester_offering",
-            "languages",
-            "languages_raw",
-            "source_url",
-            "run_id",
-        )
+    programme_course = conform(
+        rows.filter(pl.col("course_code").is_not_null() & pl.col("academic_year").is_not_null()).unique(
+            subset=["registry_id", "course_code", "academic_year"], keep="first", maintain_order=True
+        ),
+        "programme_course",
     )
 
     programme = _programme_table(institution_id, records["programme"], programme_course)
     course_unit = _course_unit_table(institution_id, records["course_unit"], programme_course)
-    issues = (
-        _frame(records["issue"], _ISSUE_RAW)
-        .with_columns(institution_id=pl.lit(institution_id), fetched_at=_timestamp("fetched_at"))
-        .select(
-            "institution_id",
-            "run_id",
-            "page_kind",
-            "reason",
-            "detail",
-            "source_url",
-            pl.col("http_status").cast(pl.Int32),
-            "fetched_at",
-        )
+    issues = conform(
+        _frame(records["issue"], _ISSUE_RAW).with_columns(
+            institution_id=pl.lit(institution_id), fetched_at=_timestamp("fetched_at")
+        ),
+        "harvest_issue",
     )
     return CoreTables(institution_id, run_id, programme, course_unit, programme_course, issues, raw_lines)
 
@@ -436,70 +403,10 @@ def _programme_table(
         fetched_at=_timestamp("fetched_at"),
         # Items landed before the revisit policy carry no last_verified_at: they were verified when fetched.
         last_verified_at=pl.coalesce(_timestamp("last_verified_at"), _timestamp("fetched_at")),
-        fee_eur=pl.col("fee_eur").cast(pl.Decimal(12, 2)),
-        fee_fixed_eur=pl.col("fee_fixed_eur").cast(pl.Decimal(12, 2)),
-        fee_per_credit_eur=pl.col("fee_per_credit_eur").cast(pl.Decimal(12, 2)),
-        national_level=pl.col("eqf_level_framework_level").cast(pl.Utf8),
-    ).select(
-        "registry_id",
-        "institution_id",
-        "source_code",
-        pl.col("academic_year").cast(pl.Int32),
-        "academic_year_raw",
-        "title",
-        "title_language",
-        "programme_type",
-        "url",
-        "faculty",
-        "campus",
-        "credits_ects",
-        pl.col("credits_ects_min").alias("credits_min"),
-        pl.col("credits_ects_max").alias("credits_max"),
-        "credits_raw",
-        "credits_reason",
-        "study_hours",
-        "study_hours_raw",
-        "study_hours_reason",
-        "study_hours_derived",
-        "study_hours_factor",
-        "contact_hours",
-        "contact_hours_raw",
-        "contact_hours_reason",
-        "semester",
-        "semester_raw",
-        "semester_reason",
-        "languages",
-        "languages_raw",
-        "languages_reason",
-        "delivery_mode",
-        "delivery_mode_raw",
-        "delivery_mode_reason",
-        pl.col("eqf_level").cast(pl.Int32),
-        "national_level",
-        "level_raw",
-        "level_reason",
-        "fee_eur",
-        "fee_eur_derived",
-        "fee_fixed_eur",
-        "fee_per_credit_eur",
-        "fee_tiers",
-        "fee_covers",
-        "fee_raw",
-        "fee_reason",
-        "start_date",
-        "start_date_raw",
-        "end_date",
-        "end_date_raw",
-        "learning_outcomes",
-        "assessment",
-        "participation_form",
-        "quality_assurance",
-        "prerequisites",
-        "stackability",
-        "course_unit_count",
-        "offered_credits_sum",
-        *PROVENANCE,
-    )
+        national_level=pl.col("eqf_level_framework_level"),
+        credits_min=pl.col("credits_ects_min"),
+        credits_max=pl.col("credits_ects_max"),
+    ).pipe(conform, "programme")
 
 
 def _course_unit_table(
@@ -567,40 +474,6 @@ def _course_unit_table(
         url=pl.col("source_url"),
         fetched_at=_timestamp("fetched_at"),
         last_verified_at=pl.coalesce(_timestamp("last_verified_at"), _timestamp("fetched_at")),
-    ).select(
-        "course_key",
-        "institution_id",
-        "code",
-        pl.col("academic_year").cast(pl.Int32),
-        "academic_year_raw",
-        "name",
-        "credits_ects",
-        pl.col("credits_ects_min").alias("credits_min"),
-        pl.col("credits_ects_max").alias("credits_max"),
-        "credits_raw",
-        "credits_reason",
-        pl.col("study_hours").cast(pl.Int32),
-        "study_hours_raw",
-        "study_hours_reason",
-        "contact_hours",
-        "contact_hours_raw",
-        "contact_hours_reason",
-        "semester",
-        "semester_raw",
-        "semester_reason",
-        "semester_offering",
-        "languages",
-        "languages_raw",
-        "languages_reason",
-        "lecturers",
-        "learning_outcomes",
-        "assessment",
-        "url",
-        "fetched_at",
-        "last_verified_at",
-        pl.col("http_status").cast(pl.Int32),
-        "body_sha256",
-        "spider",
-        "spider_version",
-        "run_id",
-    )
+        credits_min=pl.col("credits_ects_min"),
+        credits_max=pl.col("credits_ects_max"),
+    ).pipe(conform, "course_unit")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.transform import CoreTables
-from scrapers.items import ITEM_KINDS
+from normalise.transform import CoreTables
+from registry.tables import ITEM_KINDS
 
 DIGEST_FILE = "landing.sha256"
 PUBLISHED_DEPENDENT_RULES = ("registry_id_stable",)  # flags computed against the published warehouse
