@@ -50,9 +50,9 @@ lint: $(STAMP)
 
 # Rebuild the bundled snapshot (deterministic; the output is committed).
 snapshot: $(STAMP)
-	$(BIN)/python -m scrapers.snapshot.generate_ugent
-	$(BIN)/python -m scrapers.snapshot.generate_uantwerpen
-	$(BIN)/python -m scrapers.snapshot.generate_rug
+	$(BIN)/python -m tools.snapshot.generate_ugent
+	$(BIN)/python -m tools.snapshot.generate_uantwerpen
+	$(BIN)/python -m tools.snapshot.generate_rug
 
 # Re-resolve the lock file (needs pip-tools; only when dependencies change).
 lock:

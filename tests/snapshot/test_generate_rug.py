@@ -18,8 +18,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from scrapers.snapshot import generate_rug
 from scrapers.snapshot.manifest import ManifestRow, check_rows, read_manifest
+from tools.snapshot import generate_rug
 
 REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "scrapers" / "snapshot" / "sites"
@@ -106,7 +106,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path):
         out = tmp_path / seed
         out.mkdir()
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-m", "scrapers.snapshot.generate_rug", "--out-dir", str(out)]
+        command = [sys.executable, "-m", "tools.snapshot.generate_rug", "--out-dir", str(out)]
         subprocess.run(command, check=True, cwd=REPO, env=env, capture_output=True)
     assert tree_bytes(tmp_path / "1") == tree_bytes(tmp_path / "2")
 

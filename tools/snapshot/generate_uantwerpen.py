@@ -12,7 +12,7 @@ DOM, the fee format, the course-code pattern and the summer schools' credits are
 themselves are authored (see `scrapers/snapshot/README.md`, "University of Antwerp"). Six of them carry
 planted rule violations for the quality checks (`PLANTED`).
 
-Run it with `python -m scrapers.snapshot.generate_uantwerpen`. The output is committed and must be
+Run it with `python -m tools.snapshot.generate_uantwerpen`. The output is committed and must be
 byte-identical on every run: nothing reads the clock, and every authored choice not written out in the
 tables below is derived from a SHA-256 of the names it belongs to (`_stable`), never from `random`.
 """

@@ -6,7 +6,7 @@ Ocasys course-catalogue JSON API on ocasys.rug.nl (faculty catalogue, programme 
 course pages, an RFC 9457 problem-details 404), plus both hosts' robots.txt, written with their manifest rows
 under `sites/`.
 
-Run it with `python -m scrapers.snapshot.generate_rug`. The output is committed and must be byte-identical on
+Run it with `python -m tools.snapshot.generate_rug`. The output is committed and must be byte-identical on
 every run: nothing reads the clock, and every authored identifier or pick comes from a SHA-256 of the codes
 it belongs to (`_stable`), never from `random`. What is real and what is authored is listed in
 `scrapers/snapshot/README.md` ("University of Groningen"); the data below says it again where it matters.
