@@ -53,8 +53,8 @@ import duckdb
 import polars as pl
 
 from normalise._language_names import english_name
+from registry.files import fsync_dir, fsync_file
 from warehouse import elm, elm_rdf, elm_xml
-from warehouse.files import fsync_dir, fsync_file
 from warehouse.publish import warehouse_path
 
 FORMAT = "microcred-export/1"

@@ -23,8 +23,8 @@ from pipelines.institutions import INSTITUTIONS
 from pipelines.transform import CoreTables
 from quality import checks
 from quality.rules import RULES
+from registry.files import fsync_dir, fsync_file
 from warehouse.dictionary import document
-from warehouse.files import fsync_dir, fsync_file
 from warehouse.lock import PUBLISH_LOCK, folder_lock
 
 SQL_DIR = Path(__file__).parent
