@@ -62,7 +62,7 @@ def overview_links() -> list[str]:
 
 
 def api_url_for(link: str) -> str:
-    """Written here from sites.md §3.3: the catalogue web page's record is /api/{year}/course/{CODE}."""
+    """The catalogue web page's record is the Ocasys API's /api/{year}/course/{CODE} (the real API's path)."""
     year, code = re.fullmatch(r"https://ocasys\.rug\.nl/([^/]+)/catalog/course/([^/]+)", link).groups()
     year = "2025-2026" if year == "current" else year
     return f"https://ocasys.rug.nl/api/{year}/course/{code}"

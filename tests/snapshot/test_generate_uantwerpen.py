@@ -195,7 +195,7 @@ def test_study_programme_pages_follow_the_real_template():
     for url in urls:
         tree = page(url)
         old = tree.xpath("//div[@class='study-programme-active']")
-        # The live structure (sites.md §5): year tabs, one `section.pane` per year in `div.main.tabMain`.
+        # The live structure, as public crawlers of uantwerpen.be select it: year tabs, one `section.pane` per year in `div.main.tabMain`.
         panes = tree.xpath("//div[@class='main tabMain']/section[@class='pane'][@id]")
         tabs = tree.xpath("//header[@class='tabHeader']/ul/li[@data-desttab]")
         forms["old" if old else f"{len(panes)} panes"] += 1

@@ -727,7 +727,8 @@ def _course_row_html(programme: Programme, index: int, row: CourseRow) -> str:
 def programme_html(programme: Programme) -> str:
     en = programme.page_language == "en"
     heading = "Full programme" if en else "Volledig programma"
-    # Older (2022) pages wrap the heading text in a span, newer ones in a div (sites.md §1.2).
+    # Older (2022) pages wrap the heading text in a span, newer ones in a div (as the
+    # spider `ugent_programs.py` of the public repository Education4Climate/Education4Climate reads them).
     heading_tag = "span" if programme.year <= 2022 else "div"
     header_cells = (
         ("Course unit", "Credits", "Language", "Semester")
