@@ -98,7 +98,7 @@ class RegistryStore(dg.ConfigurableResource):
             text = remote.read_text(f"raw/{run_id}/{source}/outcome.json")
             if text is not None:
                 self.landing_dir(run_id, source).mkdir(parents=True, exist_ok=True)
-                (self.landing_dir(run_id, source) / "outcome.json").write_text(text)
+                atomic_write_text(self.landing_dir(run_id, source) / "outcome.json", text)
 
     def push_published(self, run_id: str) -> None:
         """Uploads the warehouse just published locally (and its report), then moves the pointer."""
