@@ -36,8 +36,9 @@ dashboard: $(STAMP)
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 \
 		--browser.gatherUsageStats false --server.headless true --client.toolbarMode viewer
 
-# DESIGN §7's figures, then the national-scale nights at both snapshot sizes (tens of minutes at national
-# size; `python -m bench --sizes bundled` for the quick part only).
+# The speed figures (each a ratio against a baseline measured in the same run), then the national-scale
+# nights at both snapshot sizes (tens of minutes at national size; `python -m bench --sizes bundled` for the
+# quick part only).
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
@@ -48,11 +49,11 @@ national-snapshot: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# Rebuild the bundled snapshot (deterministic; the output is committed).
+# Rebuild the bundled snapshot (deterministic; the output is committed; the generators are in tools/snapshot/).
 snapshot: $(STAMP)
-	$(BIN)/python -m scrapers.snapshot.generate_ugent
-	$(BIN)/python -m scrapers.snapshot.generate_uantwerpen
-	$(BIN)/python -m scrapers.snapshot.generate_rug
+	$(BIN)/python -m tools.snapshot.generate_ugent
+	$(BIN)/python -m tools.snapshot.generate_uantwerpen
+	$(BIN)/python -m tools.snapshot.generate_rug
 
 # Re-resolve the lock file (needs pip-tools; only when dependencies change).
 lock:

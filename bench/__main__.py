@@ -123,11 +123,7 @@ def bench_parse() -> None:
     from scrapers.spiders.uantwerpen import UAntwerpenSpider
 
     real = (
-        REPO
-        / "scrapers"
-        / "snapshot"
-        / "reference"
-        / "uantwerpen-2025-master-data-science-study-programme.html"
+        REPO / "tools" / "snapshot" / "reference" / "uantwerpen-2025-master-data-science-study-programme.html"
     )
     real_body = real.read_bytes()
     real_url = (

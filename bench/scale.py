@@ -158,9 +158,9 @@ def night_figures(data: Path) -> dict:
 
 def change_one_percent(server, snapshot: Path) -> set[str]:
     """Renames 1% of the Ghent 2024 programmes on their page and their listing card; returns their URLs."""
-    from scrapers.snapshot import generate_ugent as ug
     from scrapers.snapshot.manifest import url_route_key
     from scrapers.snapshot.server import Route
+    from tools.snapshot import generate_ugent as ug
 
     changed_at = NIGHT_ONE + timedelta(days=2)
     programmes = sorted(

@@ -1,4 +1,4 @@
-"""Every query the dashboard runs, against the published warehouse, read-only.
+"""Every query the dashboard runs, against the published warehouse, read-only (the longer ones in ``data.sql``).
 
 A refresh replaces ``registry.duckdb`` with ``os.replace``. So the dashboard never keeps a connection: each
 page render opens its own (``connect``), reads one consistent version of the file and closes it. The
@@ -26,6 +26,9 @@ import polars as pl
 from registry.languages import english_name
 from warehouse.publish import default_data_dir, warehouse_path
 from warehouse.readonly import ReadOnlyConnection, connect_readonly, timeout_from_env
+from warehouse.sql import Queries
+
+QUERIES = Queries(__file__)  # data.sql: every query of more than one line
 
 TIMEOUT_ENV = "MICROCRED_DASHBOARD_TIMEOUT"
 DEFAULT_TIMEOUT_S = 10.0
@@ -235,34 +238,17 @@ class Warehouse:
     def latest_years(self) -> dict[str, int]:
         """Each institution's latest academic year: its current offer."""
         if self._latest is None:
-            self._latest = dict(
-                self.rows(
-                    "SELECT p.institution_id, max(p.academic_year) FROM programme p "
-                    "JOIN institution i USING (institution_id) GROUP BY ALL ORDER BY min(i.rowid)"
-                )
-            )
+            self._latest = dict(self.rows(QUERIES["latest_years"]))
         return self._latest
 
     def academic_years(self) -> list[int]:
         return [row[0] for row in self.rows("SELECT DISTINCT academic_year FROM programme ORDER BY 1 DESC")]
 
     def languages(self) -> list[str]:
-        return [
-            row[0]
-            for row in self.rows(
-                "SELECT language FROM language_offer WHERE language <> 'unknown' "
-                "GROUP BY ALL ORDER BY sum(programmes) DESC, language"
-            )
-        ]
+        return [row[0] for row in self.rows(QUERIES["languages"])]
 
     def semesters(self) -> list[str]:
-        return [
-            row[0]
-            for row in self.rows(
-                "SELECT semester FROM semester_offer WHERE semester <> 'unknown' "
-                "GROUP BY ALL ORDER BY min(semester_order)"
-            )
-        ]
+        return [row[0] for row in self.rows(QUERIES["semesters"])]
 
     def areas(self) -> list[str]:
         return [
@@ -310,69 +296,42 @@ class Warehouse:
         """Per institution: its latest year's programmes, credits, and the change against the year before."""
         where, params = self._institutions(institutions, "o")
         return self.frame(
-            f"""
-            WITH ranked AS (
-                SELECT o.*, lead(o.programmes) OVER (PARTITION BY o.institution_id ORDER BY o.academic_year DESC)
-                       AS previous_programmes,
-                       row_number() OVER (PARTITION BY o.institution_id ORDER BY o.academic_year DESC) AS rank
-                FROM offer_by_year o WHERE {where}
-            )
-            SELECT r.institution_id, i.name, r.academic_year, r.programmes, r.previous_programmes,
-                   r.total_credits, r.median_credits
-            FROM ranked r JOIN institution i USING (institution_id)
-            WHERE r.rank = 1
-            ORDER BY i.rowid
-            """,
+            QUERIES.format("current_offer", where=where),
             params,
         )
 
     def offer_by_year(self, institutions: Sequence[str]) -> pl.DataFrame:
         where, params = self._institutions(institutions, "o")
         return self.frame(
-            f"""SELECT i.name AS institution, o.academic_year, o.academic_year || '-' || (o.academic_year + 1)
-                       AS year, o.programmes, o.total_credits, o.median_credits
-                FROM offer_by_year o JOIN institution i USING (institution_id)
-                WHERE {where} ORDER BY i.rowid, o.academic_year""",
+            QUERIES.format("offer_by_year", where=where),
             params,
         )
 
     def credits_distribution(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
         where, params = self._scope(institutions, year, "c")
         return self.frame(
-            f"""SELECT i.name AS institution, c.credits_band, min(c.band_order) AS band_order,
-                       sum(c.programmes)::BIGINT AS programmes
-                FROM credits_distribution c JOIN institution i USING (institution_id)
-                WHERE {where} GROUP BY ALL ORDER BY band_order, institution""",
+            QUERIES.format("credits_distribution", where=where),
             params,
         )
 
     def language_offer(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
         where, params = self._scope(institutions, year, "l")
         return self.frame(
-            f"""SELECT i.name AS institution, l.language, sum(l.programmes)::BIGINT AS programmes
-                FROM language_offer l JOIN institution i USING (institution_id)
-                WHERE {where} GROUP BY ALL ORDER BY programmes DESC, institution""",
+            QUERIES.format("language_offer", where=where),
             params,
         )
 
     def semester_offer(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
         where, params = self._scope(institutions, year, "s")
         return self.frame(
-            f"""SELECT i.name AS institution, s.semester, min(s.semester_order) AS semester_order,
-                       sum(s.programmes)::BIGINT AS programmes
-                FROM semester_offer s JOIN institution i USING (institution_id)
-                WHERE {where} GROUP BY ALL ORDER BY semester_order, institution""",
+            QUERIES.format("semester_offer", where=where),
             params,
         )
 
     def offer_by_refresh(self, institutions: Sequence[str]) -> pl.DataFrame:
         where, params = self._institutions(institutions, "r")
         return self.frame(
-            f"""SELECT i.name AS institution, r.run_id, r.refreshed_at,
-                       strftime(min(r.refreshed_at) OVER (PARTITION BY r.run_id), '%Y-%m-%d %H:%M') AS refresh,
-                       r.programmes, r.micro_credentials
-                FROM offer_by_refresh r JOIN institution i USING (institution_id)
-                WHERE {where} ORDER BY r.run_id, i.rowid""",
+            QUERIES.format("offer_by_refresh", where=where),
             params,
         )
 
@@ -380,13 +339,7 @@ class Warehouse:
         """The latest run of each source: its status, whether it was published, and why."""
         where, params = self._institutions(institutions, "r", column="source")
         return self.frame(
-            f"""SELECT coalesce(i.name, r.source) AS source, r.run_id, r.started_at, r.ended_at, r.status,
-                       r.published, r.reason, r.pages_fetched, r.not_modified, r.errors, r.programmes,
-                       r.published_run_id
-                FROM run r LEFT JOIN institution i ON i.institution_id = r.source
-                WHERE {where}
-                QUALIFY row_number() OVER (PARTITION BY r.source ORDER BY r.run_id DESC) = 1
-                ORDER BY i.rowid""",
+            QUERIES.format("last_refresh", where=where),
             params,
         )
 
@@ -398,16 +351,7 @@ class Warehouse:
             limit_sql = "LIMIT ?"
             params = [*params, int(limit)]
         return self.frame(
-            f"""SELECT s.registry_id, s.title, s.institution_name AS institution, s.academic_year,
-                       s.academic_year_label AS year, s.credits_ects AS credits, s.credits_min, s.credits_max,
-                       s.study_hours, s.contact_hours, s.languages, s.semester, s.delivery_mode, s.area,
-                       s.start_date, s.end_date, s.fee_eur, s.fee_eur_derived, s.fee_fixed_eur,
-                       s.fee_per_credit_eur, s.fee_tiers, s.errors, s.warnings, s.rules_broken, s.url,
-                       s.learning_outcomes
-                FROM programme_search s JOIN institution i USING (institution_id)
-                WHERE {where}
-                ORDER BY i.rowid, s.academic_year DESC, s.title, s.registry_id
-                {limit_sql}""",
+            QUERIES.format("search", where=where, limit=limit_sql),
             params,
         )
 
@@ -420,14 +364,7 @@ class Warehouse:
         where, params = filters.where("s")
         inst_where, inst_params = self._institutions(filters.institutions, "i")
         return self.frame(
-            f"""WITH hits AS (SELECT s.* FROM programme_search s WHERE {where})
-                SELECT i.institution_id, i.name AS institution, count(h.registry_id) AS programmes,
-                       count(h.registry_id) FILTER (len(h.rules_broken) > 0) AS breaking_a_rule,
-                       coalesce(sum(h.errors), 0)::BIGINT AS error_flags,
-                       coalesce(sum(h.warnings), 0)::BIGINT AS warning_flags
-                FROM institution i LEFT JOIN hits h USING (institution_id)
-                WHERE {inst_where}
-                GROUP BY ALL ORDER BY min(i.rowid)""",
+            QUERIES.format("search_by_institution", where=where, institutions=inst_where),
             params + inst_params,
         )
 
@@ -435,15 +372,7 @@ class Warehouse:
         """The flags on the matching programmes: which rule each breaks and why."""
         where, params = filters.where("s")
         return self.frame(
-            f"""SELECT d.institution_id, s.institution_name AS institution, s.academic_year_label AS year,
-                       d.record_key AS registry_id, d.record_title AS title, d.rule_id, d.severity, d.rule_title, d.field, d.value,
-                       d.message, d.url
-                FROM flag_detail d
-                JOIN programme_search s ON s.registry_id = d.record_key AND s.academic_year = d.academic_year
-                JOIN institution i ON i.institution_id = s.institution_id
-                WHERE d.record_kind = 'programme' AND {where}
-                ORDER BY i.rowid, s.academic_year DESC, d.record_title,
-                         list_position(['error', 'warning', 'info'], d.severity), d.rule_id""",
+            QUERIES.format("search_flags", where=where),
             params,
         )
 
@@ -451,13 +380,7 @@ class Warehouse:
     def scorecard(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
         where, params = self._scope(institutions, year, "s")
         return self.frame(
-            f"""SELECT s.institution_id, i.name AS institution, s.academic_year,
-                       s.academic_year || '-' || (s.academic_year + 1) AS year, s.rule_id, s.severity,
-                       s.title, s.record, s.records, s.records_failing, s.records_meeting, s.share_meeting
-                FROM scorecard s JOIN institution i USING (institution_id)
-                WHERE {where}
-                ORDER BY i.rowid, s.academic_year DESC, list_position(['error', 'warning', 'info'], s.severity),
-                         s.records_failing DESC, s.rule_id""",
+            QUERIES.format("scorecard", where=where),
             params,
         )
 
@@ -471,18 +394,13 @@ class Warehouse:
         """The rules with at least one flag in scope, errors first, with their flag counts."""
         where, params = self._flag_scope(institutions, year)
         return self.frame(
-            f"""SELECT d.rule_id, d.rule_title, d.severity, count(*) AS flags,
-                       count(DISTINCT d.institution_id) AS institutions
-                FROM flag_detail d WHERE {where}
-                GROUP BY d.rule_id, d.rule_title, d.severity
-                ORDER BY list_position(['error', 'warning', 'info'], d.severity), flags DESC, d.rule_id""",
+            QUERIES.format("flagged_rules", where=where),
             params,
         )
 
     def rule(self, rule_id: str) -> dict | None:
         frame = self.frame(
-            "SELECT rule_id, severity, blocking, title, standard, citation, applies_to, record, explanation "
-            "FROM rule WHERE rule_id = ?",
+            QUERIES["rule"],
             [rule_id],
         )
         return frame.row(0, named=True) if frame.height else None
@@ -490,23 +408,13 @@ class Warehouse:
     def flag_detail(self, rule_id: str, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
         where, params = self._flag_scope(institutions, year)
         return self.frame(
-            f"""SELECT i.name AS institution, d.institution_id, d.academic_year,
-                       CASE WHEN d.academic_year IS NULL THEN NULL
-                            ELSE d.academic_year || '-' || (d.academic_year + 1) END AS year,
-                       d.record_kind, d.record_key, d.record_title, d.field, d.value, d.message, d.url
-                FROM flag_detail d JOIN institution i USING (institution_id)
-                WHERE d.rule_id = ? AND {where}
-                ORDER BY i.rowid, d.academic_year DESC NULLS LAST, d.record_title, d.record_key, d.field""",
+            QUERIES.format("flag_detail", where=where),
             [rule_id, *params],
         )
 
     def annex_i_coverage(self, institutions: Sequence[str], year: YearChoice) -> pl.DataFrame:
         where, params = self._scope(institutions, year, "a")
         return self.frame(
-            f"""SELECT i.name AS institution, a.academic_year, a.element, a.mandatory, a.programmes,
-                       a.programmes_publishing, a.coverage
-                FROM annex_i_coverage a JOIN institution i USING (institution_id)
-                WHERE {where}
-                ORDER BY i.rowid, a.academic_year DESC, a.mandatory DESC, a.element""",
+            QUERIES.format("annex_i_coverage", where=where),
             params,
         )

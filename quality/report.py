@@ -52,6 +52,7 @@ import duckdb
 import jinja2
 from markupsafe import escape
 
+from registry.files import fsync_dir, write_synced_text
 from warehouse import display
 
 REGISTRY_NAME = "National registry of university micro-credentials"
@@ -612,17 +613,17 @@ def _publish(target: Path, stem: str, pages: Iterable[tuple[str, str]]) -> None:
         for relative, document in pages:
             path = build / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_durably(path, document)
+            write_synced_text(path, document, mode=0o644)
         for folder in {build, *(p for p in build.rglob("*") if p.is_dir())}:
             folder.chmod(0o755)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         os.rename(build, generation)
         _symlink(current, generation.name, aside=_moved(store))
         switched = True
-        _fsync_dir(store)
+        fsync_dir(store)
         _symlink(target, f"{store.name}/current/{target.name}")
         _symlink(pages_link, f"{store.name}/current/{stem}", aside=_moved(store))
-        _fsync_dir(parent)
+        fsync_dir(parent)
     except BaseException:
         if not switched:
             shutil.rmtree(build, ignore_errors=True)
@@ -634,14 +635,6 @@ def _publish(target: Path, stem: str, pages: Iterable[tuple[str, str]]) -> None:
     for stale in store.glob("tmp-*"):
         if datetime.now(UTC).timestamp() - stale.stat().st_mtime > STALE_BUILD_SECONDS:
             shutil.rmtree(stale, ignore_errors=True)
-
-
-def _write_durably(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    path.chmod(0o644)
 
 
 def _moved(store: Path) -> Path:
@@ -670,15 +663,6 @@ def _symlink(link: Path, points_to: str, *, aside: Path | None = None) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Makes the folder's entries (a file or a rename into it) durable."""
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 if __name__ == "__main__":

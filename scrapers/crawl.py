@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scrapers.durable import WRITE_FAILED_STAT, atomic_write, is_disk_full
+from registry.files import atomic_write
+from scrapers.durable import WRITE_FAILED_STAT, is_disk_full
 
 FAILURE_MARKER = "microcred-crawl-failed: "
 WRITE_FAILED_EXIT = 3

@@ -1,18 +1,16 @@
-"""Files the crawl writes into the data folder: written whole, and a full disk called by its name.
+"""A write the crawl cannot make stops the crawl, and a full disk is called by its name.
 
-A file the next run reads (an HTTP-cache entry, the parse memo, the crawl's summary) is written under a
-temporary name in its own folder, flushed to disk and renamed over the old one, so a crash or a full disk
-leaves either the old file or the new one, never a mix. A write that fails because the disk (or the quota) is
-full stops the crawl with the finish reason ``disk_full: <path>``: the night is not complete, the source keeps
-its last published rows, and the reason says what to fix (a retry on the same disk would fail the same way).
+A file the next run reads (an HTTP-cache entry, the parse memo, the crawl's summary) is written whole with
+``registry.files.atomic_write``, so a crash or a full disk leaves either the old file or the new one. A write
+that fails because the disk (or the quota) is full stops the crawl with the finish reason
+``disk_full: <path>``: the night is not complete, the source keeps its last published rows, and the reason says
+what to fix (a retry on the same disk would fail the same way).
 """
 
 from __future__ import annotations
 
 import errno
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -25,32 +23,6 @@ WRITE_FAILED_STAT = "microcred/write_failed"
 
 def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
-
-
-def fsync_dir(directory: Path) -> None:
-    """Makes a rename into ``directory`` durable."""
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Writes ``data`` to ``path`` whole: temporary file in the same folder, fsync, ``os.replace``, fsync of
-    the folder. On any error the temporary file is removed and ``path`` is as it was."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
 
 
 def stop_crawl(crawler, reason: str) -> str:

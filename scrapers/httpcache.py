@@ -35,7 +35,8 @@ from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.http import Headers, HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
 from scrapy.responsetypes import responsetypes
 
-from scrapers.durable import atomic_write, is_disk_full, stop_for_disk_full
+from registry.files import atomic_write
+from scrapers.durable import is_disk_full, stop_for_disk_full
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from scrapers.durable import atomic_write
+from registry.files import atomic_write
 from scrapers.items import CourseUnitItem, HarvestIssue, ProgrammeCourseItem, ProgrammeItem
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
-from scrapers.durable import fsync_dir, is_disk_full, stop_crawl
+from registry.files import fsync_dir, replace_durably
+from scrapers.durable import is_disk_full, stop_crawl
 from scrapers.items import ITEM_KINDS
 
 logger = logging.getLogger(__name__)
@@ -144,10 +145,8 @@ class LandingPipeline:
             for kind, handle in self._files.items():
                 try:
                     if self.failed is None:
-                        handle.flush()
-                        os.fsync(handle.fileno())
                         handle.close()
-                        os.replace(self._partial(kind), self.landing_dir / f"{kind}.jsonl")
+                        replace_durably(self._partial(kind), self.landing_dir / f"{kind}.jsonl")
                 except OSError as exc:
                     self._write_failed(exc, self._partial(kind))
             if self.failed is not None:

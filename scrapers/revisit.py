@@ -22,7 +22,7 @@ fails on its scheduled night keeps its state (last verified, not advanced) and i
 
 The state (per URL: first seen, last verified, last changed, change count, card digest, body digest) lives
 beside the HTTP cache as ``{spider}.revisit.json``: JSON whose header carries the SHA-256 of the pages part,
-written whole and renamed into place (``scrapers.durable.atomic_write``); never pickle. A damaged state file is
+written whole and renamed into place (``registry.files.atomic_write``); never pickle. A damaged state file is
 recorded and ignored, which only means every page is revalidated once. ``--revalidate-all`` (setting
 ``MICROCRED_REVALIDATE_ALL``) switches the policy off for a night; the clock is injectable (``MICROCRED_NOW``)
 so tests can play later nights.
@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from scrapers.durable import atomic_write
+from registry.files import atomic_write
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SITES = REPO / "scrapers" / "snapshot" / "sites"
-REFERENCE = REPO / "scrapers" / "snapshot" / "reference"
+REFERENCE = REPO / "tools" / "snapshot" / "reference"
 
 
 def reference_catalogue(year: int) -> list[dict]:

@@ -52,11 +52,13 @@ from uuid import uuid4
 import duckdb
 import polars as pl
 
+from registry.files import fsync_dir, fsync_file
 from registry.languages import english_name
 from warehouse import elm, elm_rdf, elm_xml
-from warehouse.files import fsync_dir, fsync_file
 from warehouse.publish import warehouse_path
+from warehouse.sql import Queries
 
+QUERIES = Queries(__file__)  # export.sql
 FORMAT = "microcred-export/1"
 DEFAULT_BASE_IRI = "urn:microcred-registry:"
 # Each exported table or view and the order its rows are written in (deterministic files).
@@ -429,14 +431,14 @@ def _csv_expression(name: str, type_: str) -> str:
 def _copy_table(con: duckdb.DuckDBPyConnection, table: str, root: Path) -> tuple[int, list[tuple[str, str]]]:
     columns = _columns(con, table)
     order = TABLES[table]
+    parquet_path = _sql_path(root / "parquet" / f"{table}.parquet")
     parquet = con.execute(
-        f"COPY (SELECT * FROM {table} ORDER BY {order}) TO {_sql_path(root / 'parquet' / f'{table}.parquet')} "
-        "(FORMAT parquet, COMPRESSION zstd)"
+        QUERIES.format("copy_parquet", table=table, order=order, path=parquet_path)
     ).fetchall()[0][0]
     select = ", ".join(_csv_expression(name, type_) for name, type_ in columns)
+    csv_path = _sql_path(root / "csv" / f"{table}.csv")
     csv = con.execute(
-        f"COPY (SELECT {select} FROM {table} ORDER BY {order}) TO {_sql_path(root / 'csv' / f'{table}.csv')} "
-        "(FORMAT csv, HEADER)"
+        QUERIES.format("copy_csv", columns=select, table=table, order=order, path=csv_path)
     ).fetchall()[0][0]
     if parquet != csv:
         raise ExportError(f"{table}: {parquet} rows in Parquet but {csv} in CSV")

@@ -22,10 +22,10 @@ import polars as pl
 from normalise.transform import CoreTables
 from quality import checks
 from quality.rules import RULES
+from registry.files import fsync_dir, fsync_file
 from registry.institutions import INSTITUTIONS
 from registry.tables import INSTITUTION, RULE, Table, ddl
 from warehouse.dictionary import document
-from warehouse.files import fsync_dir, fsync_file
 from warehouse.lock import PUBLISH_LOCK, folder_lock
 
 SQL_DIR = Path(__file__).parent

@@ -24,6 +24,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from registry.files import atomic_write_text, replace_durably
+
 POINTER = "CURRENT"
 WAREHOUSE_DIR = "warehouse"
 
@@ -106,8 +108,8 @@ class RemoteData:
             return True  # published files never change: the copy is current
         partial = target.with_name(f".{target.name}.partial")
         self.fs.get_file(self._path(f"{WAREHOUSE_DIR}/{name}"), str(partial))
-        os.replace(partial, target)
-        fetched.write_text(name)
+        replace_durably(partial, target)
+        atomic_write_text(fetched, name)
         return True
 
 

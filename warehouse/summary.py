@@ -1,4 +1,4 @@
-"""The printed summary of a refresh, read back from the published warehouse."""
+"""The printed summary of a refresh, read back from the published warehouse (its queries: ``summary.sql``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import sys
 from pathlib import Path
 
 import duckdb
+
+from warehouse.sql import Queries
+
+QUERIES = Queries(__file__)  # summary.sql
 
 
 def print_politeness(landing_run_dir: Path, out=None) -> None:
@@ -61,23 +65,10 @@ def print_summary(warehouse: Path, run_id: str, out=None) -> None:
 def _print_summary(warehouse: Path, run_id: str, out) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         last_run = con.execute("SELECT max(run_id) FROM run").fetchall()[0][0]
-        runs = con.execute(
-            "SELECT source, status, published, reason, pages_fetched, not_modified, errors, skipped_by_policy "
-            "FROM run "
-            "WHERE run_id = ? ORDER BY source",
-            [run_id],
-        ).fetchall()
-        sizes = con.execute("""
-            SELECT i.institution_id,
-                   (SELECT count(*) FROM programme p WHERE p.institution_id = i.institution_id),
-                   (SELECT count(*) FROM course_unit c WHERE c.institution_id = i.institution_id),
-                   (SELECT count(*) FROM flag f WHERE f.institution_id = i.institution_id)
-            FROM institution i ORDER BY 1""").fetchall()
-        flags = con.execute("""
-            SELECT institution_id, rule_id, severity, count(*) FROM flag GROUP BY ALL ORDER BY 1, 4 DESC""").fetchall()
-        years = con.execute("""
-            SELECT institution_id, string_agg(academic_year || ': ' || n, ', ' ORDER BY academic_year)
-            FROM (SELECT institution_id, academic_year, count(*) AS n FROM programme GROUP BY ALL) GROUP BY 1""").fetchall()
+        runs = con.execute(QUERIES["runs"], [run_id]).fetchall()
+        sizes = con.execute(QUERIES["sizes"]).fetchall()
+        flags = con.execute(QUERIES["flags"]).fetchall()
+        years = con.execute(QUERIES["years"]).fetchall()
     print(f"\nWarehouse: {warehouse}", file=out)
     report = warehouse.parent / "quality_report.html"
     if report.exists():

@@ -9,8 +9,9 @@ import dagster as dg
 
 from pipelines.defs.partitions import refresh_id, source_partitions
 from pipelines.defs.resources import RegistryStore
+from registry.files import atomic_write
 from scrapers.crawl import run_crawl
-from scrapers.durable import atomic_write, is_disk_full
+from scrapers.durable import is_disk_full
 from scrapers.pipelines import remove_stale_partials
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from normalise.transform import CoreTables
+from registry.files import atomic_write_text
 from warehouse.publish import default_data_dir, warehouse_path
 from warehouse.storage import RemoteData, is_url, work_dir_for
 
@@ -97,7 +98,7 @@ class RegistryStore(dg.ConfigurableResource):
             text = remote.read_text(f"raw/{run_id}/{source}/outcome.json")
             if text is not None:
                 self.landing_dir(run_id, source).mkdir(parents=True, exist_ok=True)
-                (self.landing_dir(run_id, source) / "outcome.json").write_text(text)
+                atomic_write_text(self.landing_dir(run_id, source) / "outcome.json", text)
 
     def push_published(self, run_id: str) -> None:
         """Uploads the warehouse just published locally (and its report), then moves the pointer."""
@@ -128,9 +129,9 @@ class RegistryStore(dg.ConfigurableResource):
         files = {
             p.name: _sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name != MANIFEST
         }
-        partial = directory / (MANIFEST + ".partial")
-        partial.write_text(json.dumps({"source": source, "run_id": run_id, "sha256": files}, indent=2))
-        os.replace(partial, directory / MANIFEST)
+        atomic_write_text(
+            directory / MANIFEST, json.dumps({"source": source, "run_id": run_id, "sha256": files}, indent=2)
+        )
         return directory
 
     def read_staged(self, source: str, run_id: str) -> CoreTables:
@@ -166,9 +167,7 @@ class RegistryStore(dg.ConfigurableResource):
     def mark_staged(self, source: str, run_id: str) -> None:
         """Points ``staging/{source}/CURRENT`` at a complete staging directory (atomic rename)."""
         pointer = self.root / "staging" / source / "CURRENT"
-        partial = pointer.with_suffix(f".partial-{os.getpid()}")
-        partial.write_text(run_id)
-        os.replace(partial, pointer)
+        atomic_write_text(pointer, run_id)
 
     def staged_run(self, source: str) -> str | None:
         pointer = self.root / "staging" / source / "CURRENT"

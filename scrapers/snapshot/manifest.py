@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+from registry.files import atomic_write_text
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 MANIFEST_NAME = "manifest.jsonl"
@@ -164,10 +165,6 @@ def merge_manifest(path: Path, host: str, rows: Iterable[ManifestRow]) -> list[M
     merged = sorted([*kept, *rows], key=lambda row: row.url)
     check_rows(merged)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside and renamed over: a server or test reading the manifest never sees half a file.
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="\n") as out:
-        for row in merged:
-            out.write(row.to_json() + "\n")
-    os.replace(partial, path)
+    # Written whole: a server or test reading the manifest never sees half a file.
+    atomic_write_text(path, "".join(row.to_json() + "\n" for row in merged))
     return merged

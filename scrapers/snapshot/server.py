@@ -5,7 +5,7 @@ answering it with real status codes and validators (ETag, Last-Modified, conditi
 retries, caching and "nothing changed" nights are exercised for real. Standard library only.
 
 A later state of the sites is a different `routes` dict (swap `SnapshotServer.routes`, or single routes in
-it; the handler reads it on every request): `scrapers.snapshot.nights` builds the second night that way, with
+it; the handler reads it on every request): `tools.snapshot.nights` builds the second night that way, with
 in-memory bodies (`Route.content`). Fault injection (`Fault`, `SnapshotServer.faults`) makes chosen URLs
 misbehave as real origins do: 5xx for a while, a hang, a cut-off body, a wrong charset, a redirect loop, an
 empty page. Each fault is one small method of the handler.

@@ -91,7 +91,7 @@ class Postgres:
 
     @property
     def url(self) -> str:
-        # SQLAlchemy 2 needs the driver in the scheme (DESIGN §8).
+        # SQLAlchemy 2 needs the driver in the scheme (`postgresql+psycopg2`, not `postgresql`).
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/dagster"
 
     def start(self) -> Postgres:

@@ -3,7 +3,7 @@
 Night 1 is the bundled snapshot, refreshed once per module. Every other night starts from a copy of that data
 folder (warehouse, landing zone and HTTP cache), so each test sees "yesterday" exactly as published:
 
-- the second night (`scrapers.snapshot.nights.second_night`) adds, withdraws and changes programmes and
+- the second night (`tools.snapshot.nights.second_night`) adds, withdraws and changes programmes and
   redesigns one page; the history must say exactly that, and the crawl must be mostly 304s;
 - each fault of `SnapshotServer` (see tests/snapshot/test_faults.py for the wire level) spoils a few pages
   of an otherwise unchanged night. The test shows what Scrapy retried (the server's request log and the
@@ -36,9 +36,9 @@ import duckdb
 import pytest
 
 from pipelines.cli import refresh
-from scrapers.snapshot.nights import LAYOUT_URL, second_night
 from scrapers.snapshot.server import Fault, SnapshotServer
 from tests.conftest import temporary_dagster_home
+from tools.snapshot.nights import LAYOUT_URL, second_night
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ of night 1's data folder, with the policy's clock (``MICROCRED_NOW``) set to tha
   its data, its old ``fetched_at`` and ``last_verified_at``, and nothing is reported withdrawn;
 - the next night, one listing card changed: that programme's pages are asked again, no other programme's;
 - eight days on (past the 7-day bound), every page is due: the second night's changes
-  (``scrapers/snapshot/nights.py``) are all found, the credits change on a page whose card did not change too;
+  (``tools/snapshot/nights.py``) are all found, the credits change on a page whose card did not change too;
 - five days on, some pages are due and some not, and none goes unverified for more than 7 days;
 - a page failing on its scheduled night keeps its programme's data and its old verification time, and is asked
   again the night after.
@@ -28,9 +28,9 @@ import pytest
 from pipelines.cli import refresh
 from scrapers.revisit import MAX_STALENESS
 from scrapers.snapshot.manifest import url_route_key
-from scrapers.snapshot.nights import CHANGED_SLUG, EN_LISTING, second_night
 from scrapers.snapshot.server import Fault, Route, SnapshotServer
 from tests.conftest import temporary_dagster_home
+from tools.snapshot.nights import CHANGED_SLUG, EN_LISTING, second_night
 
 pytestmark = pytest.mark.slow
 

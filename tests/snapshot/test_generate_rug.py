@@ -18,8 +18,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from scrapers.snapshot import generate_rug
 from scrapers.snapshot.manifest import ManifestRow, check_rows, read_manifest
+from tools.snapshot import generate_rug
 
 REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "scrapers" / "snapshot" / "sites"
@@ -62,7 +62,7 @@ def overview_links() -> list[str]:
 
 
 def api_url_for(link: str) -> str:
-    """Written here from sites.md §3.3: the catalogue web page's record is /api/{year}/course/{CODE}."""
+    """The catalogue web page's record is the Ocasys API's /api/{year}/course/{CODE} (the real API's path)."""
     year, code = re.fullmatch(r"https://ocasys\.rug\.nl/([^/]+)/catalog/course/([^/]+)", link).groups()
     year = "2025-2026" if year == "current" else year
     return f"https://ocasys.rug.nl/api/{year}/course/{code}"
@@ -106,7 +106,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path):
         out = tmp_path / seed
         out.mkdir()
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-m", "scrapers.snapshot.generate_rug", "--out-dir", str(out)]
+        command = [sys.executable, "-m", "tools.snapshot.generate_rug", "--out-dir", str(out)]
         subprocess.run(command, check=True, cwd=REPO, env=env, capture_output=True)
     assert tree_bytes(tmp_path / "1") == tree_bytes(tmp_path / "2")
 

@@ -1,7 +1,7 @@
 """The committed Antwerp snapshot: reproducible, built on the real page template, clean except where planted.
 
 Pages are read here with lxml; the real facts (landing texts, summer-school credits, the reference page's
-template) are written out by hand or read from the real page in `scrapers/snapshot/reference/`.
+template) are written out by hand or read from the real page in `tools/snapshot/reference/`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import lxml.html
 
-from scrapers.snapshot import generate_uantwerpen
 from scrapers.snapshot.manifest import ManifestRow, check_rows, read_manifest
+from tools.snapshot import generate_uantwerpen
 
 REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "scrapers" / "snapshot" / "sites"
 REAL_PAGE = (
-    REPO / "scrapers" / "snapshot" / "reference" / "uantwerpen-2025-master-data-science-study-programme.html"
+    REPO / "tools" / "snapshot" / "reference" / "uantwerpen-2025-master-data-science-study-programme.html"
 )
 HOST = "www.uantwerpen.be"
 ORIGIN = f"https://{HOST}"
@@ -195,7 +195,7 @@ def test_study_programme_pages_follow_the_real_template():
     for url in urls:
         tree = page(url)
         old = tree.xpath("//div[@class='study-programme-active']")
-        # The live structure (sites.md §5): year tabs, one `section.pane` per year in `div.main.tabMain`.
+        # The live structure, as public crawlers of uantwerpen.be select it: year tabs, one `section.pane` per year in `div.main.tabMain`.
         panes = tree.xpath("//div[@class='main tabMain']/section[@class='pane'][@id]")
         tabs = tree.xpath("//header[@class='tabHeader']/ul/li[@data-desttab]")
         forms["old" if old else f"{len(panes)} panes"] += 1

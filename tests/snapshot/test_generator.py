@@ -1,6 +1,6 @@
 """The committed Ghent snapshot: reproducible, and faithful to the real catalogue it is built from.
 
-The expectations come from the copied reference catalogue (`scrapers/snapshot/reference/`), read here with
+The expectations come from the copied reference catalogue (`tools/snapshot/reference/`), read here with
 `json`, and from the pages parsed here with lxml; nothing outside the repository is read.
 """
 
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import lxml.html
 
-from scrapers.snapshot import generate_ugent
 from scrapers.snapshot.manifest import ManifestRow, check_rows, read_manifest
+from tools.snapshot import generate_ugent
 
 REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "scrapers" / "snapshot" / "sites"
-REFERENCE = REPO / "scrapers" / "snapshot" / "reference"
+REFERENCE = REPO / "tools" / "snapshot" / "reference"
 HOST = "studiekiezer.ugent.be"
 ORIGIN = f"https://{HOST}"
 EXPECTED_PROGRAMMES = {2022: 31, 2023: 71, 2024: 79}

@@ -6,10 +6,14 @@ Ocasys course-catalogue JSON API on ocasys.rug.nl (faculty catalogue, programme 
 course pages, an RFC 9457 problem-details 404), plus both hosts' robots.txt, written with their manifest rows
 under `sites/`.
 
-Run it with `python -m scrapers.snapshot.generate_rug`. The output is committed and must be byte-identical on
+Run it with `python -m tools.snapshot.generate_rug`. The output is committed and must be byte-identical on
 every run: nothing reads the clock, and every authored identifier or pick comes from a SHA-256 of the codes
 it belongs to (`_stable`), never from `random`. What is real and what is authored is listed in
 `scrapers/snapshot/README.md` ("University of Groningen"); the data below says it again where it matters.
+
+Sources named below: **APIEV** is the public repository `api-evangelist/university-of-groningen`, whose
+`examples/university-of-groningen-ocasys-*.json` are responses captured from the Ocasys JSON API (2026-2027);
+the real 2024-2025 catalogue records are copied in `tests/fixtures/real/rug/` (see its README).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ LAST_MODIFIED_OCASYS = {2025: "2025-06-02T06:00:00Z", 2026: "2026-06-01T06:00:00
 POLICY_URL = f"{WWW}/about-ug/organization/quality-assurance/in-practice/microcredentials"
 SCHOOLS_URL = f"{WWW}/education/summer-winter-schools"
 
-# Authored: no robots.txt is known for either host (sites.md: [?]). Nothing a spider needs is disallowed.
+# Authored: no robots.txt is known for either host (none was found). Nothing a spider needs is disallowed.
 ROBOTS_WWW = "User-agent: *\nDisallow: /staff/login\nDisallow: /search\nDisallow: /*/print$\n"
 ROBOTS_OCASYS = "User-agent: *\nDisallow: /api/enrollment/\nDisallow: /api/user/\n"
 
@@ -107,7 +111,8 @@ def api_faculty_catalog_url(year: int) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
-# The real policy page (text of the archived public page, sites.md §3.1; seed 003)
+# The real policy page (text of the archived public page
+# https://www.rug.nl/about-ug/organization/quality-assurance/in-practice/microcredentials)
 
 POLICY_BREADCRUMB = ("About us", "Organization", "Quality assurance", "Education Policy")
 POLICY_TITLE = "What are microcredentials?"
@@ -200,7 +205,7 @@ class School:
 
 
 SCHOOLS: tuple[School, ...] = (
-    # Real: title and the three practical values (sites.md §3.2). The intro sentence is authored.
+    # Real: title and the three practical values (its public page, https://www.rug.nl/education/summer-winter-schools/sustainable-landscapes/?lang=en). The intro sentence is authored.
     School(
         "sustainable-landscapes",
         "Sustainable Landscapes",
@@ -215,7 +220,7 @@ SCHOOLS: tuple[School, ...] = (
             "combining lectures with field visits in the north of the Netherlands.",
         ),
     ),
-    # Real facts (news item of 18 October 2023, sites.md §3.1-3.2); the sentences around them are authored.
+    # Real facts (the RUG news item of 18 October 2023, /about-ug/latest-news/news/archief2023/nieuwsberichten/1018-microcredentials-pilot, and the school's page); the sentences around them are authored.
     # Fee and credits are unknown and deliberately absent; so are level and learning outcomes.
     School(
         "land-acquisition-groningen",
@@ -234,7 +239,7 @@ SCHOOLS: tuple[School, ...] = (
             "managed by Community Insights Group.",
         ),
     ),
-    # Real slug only (sites.md §3.2); title, text and every value are authored.
+    # Real slug only (www.rug.nl/education/summer-winter-schools/local-initiatives/); title, text and every value are authored.
     School(
         "local-initiatives",
         "Local Initiatives for Sustainable Communities",
@@ -252,7 +257,7 @@ SCHOOLS: tuple[School, ...] = (
             "You assess how a local initiative can cooperate with municipalities and other partners.",
         ),
     ),
-    # Real URL pattern (sites.md §3.2); everything on the page is authored.
+    # Real URL pattern (/education/summer-winter-schools/winter_schools/land_acquisition/…); everything on the page is authored.
     School(
         "winter_schools/land_acquisition",
         "Winter School Land Acquisition and Resettlement",
@@ -401,7 +406,7 @@ FACULTIES = {
     "rcs": ("Religion, Culture and Society", "Religie, Cultuur en Maatschappij"),
     "ucg": ("University College", "University College Groningen"),
     "honours": ("Honours College", "Honours College"),
-    # Real (sites.md §5, real-pages-2/rug excerpt gmw), including its titleNl's capital W.
+    # Real (the gmw record of the 2024-2025 faculty catalogue, copied in tests/fixtures/real/rug/), including its titleNl's capital W.
     "gmw": ("Behavioural and Social Sciences", "Gedrags- en MaatschappijWetenschappen"),
 }
 # Faculties whose catalogue record carries no ``status`` block (as gmw's real record does not).
@@ -411,7 +416,7 @@ MICRO_PROGRAM = "MC-5801"  # authored: a microcredential made of three course un
 
 # Faculty catalogue programmes: (faculty, code, titleEn, levels, language). The three FSE degree programmes
 # are real (APIEV program search); the rcs and gmw programmes after the microcredential are real records of
-# the 2024-2025 catalogue (sites.md §5: non-numeric codes, a title ending in a space, the levels
+# the 2024-2025 catalogue (copied in tests/fixtures/real/rug/: non-numeric codes, a title ending in a space, the levels
 # CONTRACT_TEACHING and EXTERNAL_PROGRAMMES, ``language`` lists); the others and the microcredential are
 # authored, and so is every ``language`` of an authored or APIEV programme.
 CATALOG_PROGRAMS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -1110,7 +1115,7 @@ def problem_record(year: int, code: str) -> dict:
 def faculty_catalog(year: int) -> list[dict]:
     """`/api/faculty/catalog/{year}`: faculties with their programmes, in the real records' shape.
 
-    Key order and keys follow the real 2024-2025 records (sites.md §5): a faculty's ``ouClass``, ``parent``
+    Key order and keys follow the real 2024-2025 records (tests/fixtures/real/rug/): a faculty's ``ouClass``, ``parent``
     and ``status {year, facultyId, visible, export}``; a programme's ``language`` list and ``specializations``.
     """
     catalog = []
@@ -1152,7 +1157,7 @@ def faculty_catalog(year: int) -> list[dict]:
 def scheme_record(year: int) -> dict:
     """`/api/{year}/scheme/program/MC-5801`: the programme and its blocks of course offerings.
 
-    `blocks[].entries[].courseOffering.course{code,titleEn,credits}` is the known shape (sites.md §3.3); the
+    `blocks[].entries[].courseOffering.course{code,titleEn,credits}` is the shape of the captured responses (APIEV); the
     `program` object beside it (with the fields of a real programme record) is authored."""
     courses = {course.code: course for course in COURSES}
     title = next(title for _, code, title, *_ in CATALOG_PROGRAMS if code == MICRO_PROGRAM)
@@ -1215,7 +1220,7 @@ def _page(
 ) -> str:
     """The rug.nl page chrome: skip links, breadcrumb (label, link), main content, footer (language switch).
 
-    The class names are authored (the real DOM classes are unknown, sites.md §3.2)."""
+    The class names are authored (the real DOM classes are unknown)."""
     crumbs = "".join(
         '<li class="rug-breadcrumb__item">'
         + (

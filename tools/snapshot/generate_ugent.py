@@ -4,7 +4,7 @@ What belongs here: turning the real catalogue in `reference/` into the pages the
 listing, lazy-loaded card fragments, programme pages, course sheets, robots.txt), with the details the
 catalogue does not hold authored on top, and writing them plus their manifest rows under `sites/`.
 
-Run it with `python -m scrapers.snapshot.generate_ugent` (or `make snapshot`). The output is committed and
+Run it with `python -m tools.snapshot.generate_ugent` (or `make snapshot`). The output is committed and
 must be byte-identical on every run: nothing reads the clock, and every authored value is derived from a
 SHA-256 of the codes it belongs to (`_stable`), never from `random`. The page structure follows
 `scrapers/snapshot/README.md` ("What is real / what is authored").
@@ -727,7 +727,8 @@ def _course_row_html(programme: Programme, index: int, row: CourseRow) -> str:
 def programme_html(programme: Programme) -> str:
     en = programme.page_language == "en"
     heading = "Full programme" if en else "Volledig programma"
-    # Older (2022) pages wrap the heading text in a span, newer ones in a div (sites.md §1.2).
+    # Older (2022) pages wrap the heading text in a span, newer ones in a div (as the
+    # spider `ugent_programs.py` of the public repository Education4Climate/Education4Climate reads them).
     heading_tag = "span" if programme.year <= 2022 else "div"
     header_cells = (
         ("Course unit", "Credits", "Language", "Semester")

@@ -3,8 +3,8 @@
 What belongs here: the pages a crawl of UAntwerp's micro-credentials meets (landing pages, programme listings
 in both card vintages, programme roots, programme-info and study-programme tabs, `ajax/courseInfo` course
 sheets, four summer schools with their ECTS and registration sub-pages, robots.txt), built on the real page
-templates of `sites.md` §2 and §5 (study programmes with one pane per academic year, summer schools under two
-prefixes) and the real study-programme page in `reference/`, and writing them plus their manifest rows under
+templates of uantwerpen.be (study programmes with one pane per academic year, summer schools under two
+prefixes) and the real study-programme page in `reference/` (see its README), and writing them plus their manifest rows under
 `sites/`.
 
 Unlike Ghent, no real UAntwerp micro-credential catalogue is known: the landing texts, the URL patterns, the
@@ -12,7 +12,12 @@ DOM, the fee format, the course-code pattern and the summer schools' credits are
 themselves are authored (see `scrapers/snapshot/README.md`, "University of Antwerp"). Six of them carry
 planted rule violations for the quality checks (`PLANTED`).
 
-Run it with `python -m scrapers.snapshot.generate_uantwerpen`. The output is committed and must be
+Sources named below: **E4C** is the public repository `Education4Climate/Education4Climate`, whose Scrapy
+spiders (`src/crawl/unicrawl/spiders/uantwerpen_*.py`) crawled these pages; the year panes and the two
+summer-school prefixes are what public crawlers of the live site select (E4C selects
+`//section[contains(@id, '-{YEAR}')]`).
+
+Run it with `python -m tools.snapshot.generate_uantwerpen`. The output is committed and must be
 byte-identical on every run: nothing reads the clock, and every authored choice not written out in the
 tables below is derived from a SHA-256 of the names it belongs to (`_stable`), never from `random`.
 """
@@ -50,7 +55,7 @@ LANDING = {
     "en": f"{ORIGIN}/en/study/programmes/all-programmes/micro-credential/",
     "nl": f"{ORIGIN}/nl/studeren/aanbod/micro-credential/",
 }
-# The all-programmes listing with facets (sites.md §2.1). 198 (micro-credential) and 201 (English-taught) are
+# The all-programmes listing with facets (E4C: `…/alle-opleidingen/?s=16&lang=nl&f=23%2C114%2C124`). 198 (micro-credential) and 201 (English-taught) are
 # authored: the real facet ids are unknown. The EN link is written with `%2C`, as the real E4C URL is.
 LISTING = {
     "en": f"{ORIGIN}/en/study/programmes/all-programmes/?s=16&lang=en&f=198%2C201",
@@ -369,7 +374,7 @@ MICRO_CREDENTIALS: tuple[MicroCredentialSpec, ...] = (
         "master",
         "online",
         (_c("Filosofie van de technologie", 4, 2, biannual=True),),
-        # The real form of a fee built from a fixed part and a part per credit (sites.md §5), wording ours.
+        # The real form of a fee built from a fixed part and a part per credit (seen on uantwerpen.be summer-school pages), wording ours.
         fee=("€ 75.40 + (number of credits x € 8.50)", "€ 75,40 + (aantal studiepunten x € 8,50)"),
     ),
     MicroCredentialSpec(
@@ -610,7 +615,7 @@ PLANTED: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class SummerSchoolSpec:
-    """A real summer school of the Antwerp Summer University (sites.md §2.3): slug partly real, credits real."""
+    """A real summer school of the Antwerp Summer University (its public pages, /en/summer-schools/{slug}/): slug partly real, credits real."""
 
     slug: str
     title: str
@@ -620,7 +625,7 @@ class SummerSchoolSpec:
     fee: str | None  # on the programme page; None: only the registration page states it
     level: str
     description: str
-    prefix: str = "summer-schools"  # the path prefix the landing page links first (sites.md §5: two exist)
+    prefix: str = "summer-schools"  # the path prefix the landing page links first (two exist: /en/summer-schools/ and /en/summer-winter-schools/)
     also_under: str | None = None  # the same school's pages under the other prefix too
     credits_page: str | None = None  # a programme sub-page that states the credits (irregular slugs, real)
     credits_statement: str | None = None  # the credits as that sub-page words them
@@ -1169,7 +1174,8 @@ def _programme_page(programme: MicroCredential, tab: str, main: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Landing pages (real texts: shared/seeds 002 (EN) and 004 (NL)); the summer-school block is authored
+# Landing pages (real texts of https://www.uantwerpen.be/en/study/programmes/all-programmes/micro-credential/
+# and https://www.uantwerpen.be/nl/studeren/aanbod/micro-credential/); the summer-school block is authored
 
 
 LANDING_EN = (
@@ -1626,7 +1632,7 @@ SINGLE_PANE_SLUG = "micro-credential-erfgoed-en-digitalisering"
 
 
 def pane_years(programme: MicroCredential) -> tuple[int, ...]:
-    """The academic years a study-programme page shows a pane for (sites.md §5: one pane per year).
+    """The academic years a study-programme page shows a pane for (the live page has one pane per year).
 
     Every page shows last year's and this year's; about a third also the next year's (authored choice).
     """
@@ -1861,7 +1867,7 @@ MISSING_SHEET = (
 
 
 # --------------------------------------------------------------------------------------------------------
-# Summer schools (sites.md §2.3): the title and credits are real, the rest is authored
+# Summer schools (their public pages on uantwerpen.be): the title and credits are real, the rest is authored
 
 
 def _summer_tabs(school: SummerSchoolSpec, active: str, prefix: str | None = None) -> str:
