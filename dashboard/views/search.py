@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.text import escape_frame, escape_markdown, page_label, safe_url
-from warehouse import display
+from registry import display
 
 # session-state key -> URL query parameter
 PARAMS = {

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from warehouse import display
+from registry import display
 
 
 @pytest.mark.parametrize(
