@@ -79,8 +79,9 @@ def run_outcomes(instance: dg.DagsterInstance, run_id: str) -> dict[str, checks.
     outcomes = {}
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.asset_check_evaluation_data
-        if evaluation.check_name in checks.BLOCKING_CHECKS:
-            metadata = evaluation.metadata
+        metadata = evaluation.metadata
+        # A result without these entries (an older version's) is no outcome: the harvest is not published.
+        if evaluation.check_name in checks.BLOCKING_CHECKS and {"reason", "compared"} <= set(metadata):
             outcomes[evaluation.check_name] = checks.BlockingOutcome(
                 evaluation.passed,
                 str(metadata["reason"].value),
