@@ -8,6 +8,7 @@ the step fails so that the night is seen as failed; Dagster skips everything dow
 
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 
@@ -176,7 +177,8 @@ def out_registry__warehouse(context: dg.AssetExecutionContext, store: RegistrySt
         )
 
 
-def _report(context: dg.AssetExecutionContext, warehouse) -> dg.MaterializeResult:
+def _report(context: dg.AssetExecutionContext, warehouse: Path) -> dg.MaterializeResult:
+    """Writes the report of the published ``warehouse`` and records it as the report asset's materialisation."""
     report = write_quality_report(warehouse)
     context.log.info(f"quality report: {report}")
     pages = report.with_name(report.name.removesuffix(".html"))
