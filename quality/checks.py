@@ -1,10 +1,23 @@
-"""Rule checks over the core tables (polars): each returns flag rows with the rule's explanation.
+"""Every check of the registry, as plain functions of the core tables (polars).
 
-Pure functions of data frames, so they run the same in tests, in Dagster asset checks and in the publish
-step. The flag frame has the warehouse ``flag`` columns except ``run_id``.
+Two kinds:
+
+- per-record rules: each returns flag rows with the rule's explanation (the flag frame has the warehouse
+  ``flag`` columns except ``run_id``); ``record_flags`` runs them all, once, when a harvest is normalised.
+  The column-level ones are Great Expectations suites (``quality.expectations``), imported only when they run:
+  the crawl and the publish never pay for GX.
+- blocking rules, judged on a whole harvest against the last published one (``volume_drop``,
+  ``fill_rate_drift``): each gives a ``BlockingOutcome``; ``blocking_verdict`` combines them into the one
+  decision the publish acts on (publish the harvest, or keep the last good data and say why).
+
+Nothing here knows Dagster or the warehouse: the asset checks (``pipelines/defs/checks.py``) read the tables
+and hand them over.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -303,6 +316,75 @@ def drift_check(new_rates: dict[str, float], published_rates: dict[str, float] |
             collapsed
         ) + "; treated as a broken harvest, previous data kept"
     return True, "fill rates in line with the last published run"
+
+
+# -- blocking rules: one harvest against the last published one ---------------------------------------------
+@dataclass(frozen=True)
+class BlockingOutcome:
+    """One blocking rule's judgement of a harvest; ``compared`` is False when nothing was published before."""
+
+    passed: bool
+    reason: str
+    compared: bool = True
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the blocking rules decide for a harvest: publish it, or keep the last good data (and why)."""
+
+    passed: bool
+    reason: str
+    broken: str | None = None  # the blocking rule that failed, when one did
+
+
+def _previous(published: pl.DataFrame | None) -> pl.DataFrame | None:
+    return None if published is None or published.is_empty() else published
+
+
+def volume_outcome(programme: pl.DataFrame, published: pl.DataFrame | None) -> BlockingOutcome:
+    """``volume_drop``: far fewer programmes than the source's last published run is a broken harvest."""
+    previous = _previous(published)
+    if previous is None:
+        return BlockingOutcome(
+            True, f"{programme.height} programmes, first publication of this source", compared=False
+        )
+    return BlockingOutcome(*volume_check(programme.height, previous.height))
+
+
+def drift_outcome(programme: pl.DataFrame, published: pl.DataFrame | None) -> BlockingOutcome:
+    """``fill_rate_drift``: a usually filled field that became mostly empty is a broken harvest."""
+    previous = _previous(published)
+    if previous is None:
+        return BlockingOutcome(True, "no earlier published run to compare fill rates with", compared=False)
+    return BlockingOutcome(*drift_check(fill_rates(programme), fill_rates(previous)))
+
+
+# The catalogue's blocking rules, in the order they are judged: the first one that fails decides the reason.
+BLOCKING_CHECKS: dict[str, Callable[[pl.DataFrame, pl.DataFrame | None], BlockingOutcome]] = {
+    "volume_drop": volume_outcome,
+    "fill_rate_drift": drift_outcome,
+}
+
+
+def blocking_verdict(outcomes: Mapping[str, BlockingOutcome | None]) -> Verdict:
+    """The publish decision from every blocking rule's outcome (a missing outcome keeps the last good data)."""
+    for rule_id in BLOCKING_CHECKS:
+        outcome = outcomes.get(rule_id)
+        if outcome is None:
+            return Verdict(False, f"its {rule_id} check has no result; previous data kept")
+        if not outcome.passed:
+            return Verdict(False, outcome.reason, rule_id)
+    first, *_ = BLOCKING_CHECKS
+    if not outcomes[first].compared:
+        return Verdict(True, outcomes[first].reason)
+    return Verdict(True, "; ".join(outcomes[rule_id].reason for rule_id in BLOCKING_CHECKS))
+
+
+def harvest_verdict(programme: pl.DataFrame, published: pl.DataFrame | None) -> Verdict:
+    """Every blocking rule on one harvest's programmes against the source's published ones, combined."""
+    return blocking_verdict(
+        {rule_id: judge(programme, published) for rule_id, judge in BLOCKING_CHECKS.items()}
+    )
 
 
 def stability_flags(programme: pl.DataFrame, published: pl.DataFrame | None) -> pl.DataFrame:

@@ -1,6 +1,8 @@
 """The quality report for institutions' data stewards: an index page and a folder of pages per institution.
 
-It answers "what is wrong, where, why" from the published warehouse, read-only. Beside the warehouse:
+It answers "what is wrong, where, why" from rows of the published warehouse, which the caller reads (the
+Dagster report asset, ``pipelines/defs/report.py``, through ``warehouse.readonly``) and hands over by name
+(``QUERY_NAMES``): this module opens no database. Beside the warehouse:
 
 - ``quality_report.html``, the entry point: the latest run per source (published or not, and why), one row per
   institution (its scorecard in brief, flags by severity, links to its pages) and the rule catalogue;
@@ -16,7 +18,7 @@ No page can pass 2 MB whatever the warehouse holds: the lists are cut into pages
 whole), so one record cannot fill a page on its own. The other tables are bounded by the rule catalogue, the
 academic years and the sources.
 
-What belongs here: reading the warehouse and shaping the values the templates show. The HTML is in
+What belongs here: shaping the rows into the values the templates show. The HTML is in
 ``quality/templates/`` (Jinja2, autoescaping on: every value read from the warehouse is escaped by the template
 engine; only http(s) URLs become links). Nothing is checked here: the rules are in ``quality.rules``, the flags
 come from ``quality.checks``. Pages are self-contained and offline: inline CSS, the chart as inline SVG, no
@@ -27,8 +29,6 @@ symbolic link ``.quality_report/current`` is switched to it in one rename. ``qua
 ``quality_report/`` are fixed links through ``current``, so a reader sees the previous report or the new one,
 never a mix or half of one; the previous folder is kept until the next report (a page already open keeps
 working), older ones are removed.
-
-    python -m quality.report data/registry.duckdb [out.html]
 """
 
 from __future__ import annotations
@@ -38,22 +38,20 @@ import os
 import re
 import secrets
 import shutil
-import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import duckdb
 import jinja2
 from markupsafe import escape
 
+from registry import display
 from registry.files import fsync_dir, write_synced_text
-from warehouse import display
 
 REGISTRY_NAME = "National registry of university micro-credentials"
 REPORT_NAME = "quality_report.html"
@@ -79,29 +77,28 @@ Row = dict[str, Any]
 
 
 # -- entry point -------------------------------------------------------------------------------------------
-def write_report(warehouse: Path, out: Path | None = None, *, now: datetime | None = None) -> Path:
-    """Writes the quality report of ``warehouse`` (beside it, or at ``out``) atomically; returns the index.
+def write_report(rows: Mapping[str, list[Row]], target: Path, *, now: datetime | None = None) -> Path:
+    """Writes the report of the warehouse ``rows`` were read from, at ``target`` (the index), atomically.
 
-    The institution pages go into the folder named like the index without ``.html`` (``quality_report/``).
+    ``rows`` holds one list of dict rows per name in ``QUERY_NAMES`` (the caller reads them from the
+    warehouse). The institution pages go into the folder named like the index without ``.html``
+    (``quality_report/``). Returns ``target``.
     """
-    warehouse = Path(warehouse)
-    target = Path(out) if out is not None else warehouse.with_name(REPORT_NAME)
+    target = Path(target)
     stem = target.name.removesuffix(".html")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        pages = render_report(con, now=now or datetime.now(UTC), name=stem)
-        _publish(target, stem, pages)
+    _publish(target, stem, render_report(rows, now=now or datetime.now(UTC), name=stem))
     return target
 
 
 def render_report(
-    con: duckdb.DuckDBPyConnection, *, now: datetime, name: str = REPORT_NAME.removesuffix(".html")
+    rows: Mapping[str, list[Row]], *, now: datetime, name: str = REPORT_NAME.removesuffix(".html")
 ) -> Iterator[tuple[str, str]]:
-    """Every page of the report for the warehouse open on ``con``: (path relative to the index's folder, HTML).
+    """Every page of the report: (path relative to the index's folder, HTML).
 
     The index is ``{name}.html``; the other pages are in ``{name}/``. Pages are rendered one at a time, so a
     national report never sits in memory as a whole.
     """
-    data = _load(con)
+    data = _shape(rows)
     rules: dict[str, Row] = data["rules"]
     env = _environment()
     common = {
@@ -163,70 +160,34 @@ def render_report(
     )
 
 
-# -- reading the warehouse ---------------------------------------------------------------------------------
-RUNS_SQL = """
-SELECT source, run_id, started_at, ended_at, live, status, published, reason, published_run_id,
-       pages_fetched, not_modified, errors, items, programmes, course_units
-FROM run
-QUALIFY row_number() OVER (PARTITION BY source ORDER BY run_id DESC, started_at DESC NULLS LAST) = 1
-ORDER BY source"""
-
-COUNTS_SQL = """
-SELECT institution_id, academic_year, sum(programmes) AS programmes, sum(course_units) AS course_units
-FROM (
-    SELECT institution_id, academic_year, count(*) AS programmes, 0 AS course_units FROM programme GROUP BY ALL
-    UNION ALL
-    SELECT institution_id, academic_year, 0, count(*) FROM course_unit GROUP BY ALL
+# -- what the report reads -------------------------------------------------------------------------------
+# The rows of each of these, in this order, read from the warehouse by the caller (the queries are beside the
+# code that runs them: pipelines/defs/quality_report.sql).
+QUERY_NAMES = (
+    "institutions",
+    "runs",
+    "counts",
+    "scorecard",
+    "coverage",
+    "side_by_side",
+    "flags",
+    "offer",
+    "rules",
 )
-GROUP BY ALL ORDER BY institution_id, academic_year"""
-
-# Every flag, with a link to its source page: the flag's own URL, else the programme's (of the flag's year, or
-# of any year when the flag has none) or the course unit's.
-FLAGS_SQL = """
-SELECT f.institution_id, f.rule_id, f.severity, f.record_key, f.academic_year, f.field, f.value, f.message,
-       f.run_id,
-       coalesce(
-           f.url,
-           (SELECT any_value(p.url) FROM programme p
-            WHERE p.registry_id = f.record_key AND p.academic_year = coalesce(f.academic_year, p.academic_year)),
-           (SELECT any_value(c.url) FROM course_unit c WHERE c.course_key = f.record_key)
-       ) AS url
-FROM flag f
-ORDER BY f.institution_id, f.rule_id, f.record_key, f.academic_year NULLS FIRST, f.field, f.message"""
-
-# Read as one list each; the ones keyed by institution are grouped after reading.
-QUERIES = {
-    "institutions": "SELECT * FROM institution ORDER BY name",
-    "runs": RUNS_SQL,
-    "counts": COUNTS_SQL,
-    "scorecard": "SELECT * FROM scorecard",
-    "coverage": "SELECT * FROM annex_i_coverage",
-    "side_by_side": "SELECT * FROM rules_side_by_side",
-    "flags": FLAGS_SQL,
-    "offer": """
-        SELECT institution_id, academic_year, title, credits_ects, credits_min, credits_max, languages, semester,
-               start_date, end_date, fee_eur, fee_eur_derived, fee_fixed_eur, fee_per_credit_eur, fee_tiers,
-               errors, warnings, url
-        FROM programme_search WHERE is_current_year ORDER BY institution_id, title, registry_id""",
-}
 BY_INSTITUTION = ("counts", "scorecard", "coverage", "side_by_side", "flags", "offer")
 
 
-def _load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _shape(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
     """Everything the report shows: lists of dict rows, grouped by institution where they belong to one."""
-    data: dict[str, Any] = {name: _rows(con, sql) for name, sql in QUERIES.items()}
+    missing = [name for name in QUERY_NAMES if name not in rows]
+    if missing:
+        raise ValueError(f"the report needs the rows of {', '.join(missing)}")
+    data: dict[str, Any] = {name: list(rows[name]) for name in QUERY_NAMES if name != "rules"}
     for name in BY_INSTITUTION:
         data[name] = _group(data[name], "institution_id")
-    rules = _rows(con, "SELECT * FROM rule")
-    rules.sort(key=lambda r: (SEVERITY_ORDER.get(r["severity"], 9), r["rule_id"]))
+    rules = sorted(rows["rules"], key=lambda r: (SEVERITY_ORDER.get(r["severity"], 9), r["rule_id"]))
     data["rules"] = {r["rule_id"]: {**r, "known": True} for r in rules}
     return data
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
-    cursor = con.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def _group(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
@@ -665,8 +626,3 @@ def _symlink(link: Path, points_to: str, *, aside: Path | None = None) -> None:
         raise
 
 
-if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: python -m quality.report WAREHOUSE.duckdb [OUT.html]")
-    written = write_report(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) == 3 else None)
-    print(written)

@@ -50,6 +50,9 @@ class SourceHarvest:
     succeeded: bool
     reason: str
     core: CoreTables | None = None
+    # The blocking checks' decision on this harvest (``quality.checks.blocking_verdict``), judged once by the
+    # asset checks after normalising; a harvest without one is not published.
+    verdict: checks.Verdict | None = None
     pages_fetched: int = 0
     not_modified: int = 0
     skipped_by_policy: int = 0  # detail pages the revisit policy did not request (replayed from the memo)
@@ -154,25 +157,6 @@ def published_programmes(data_dir: Path, source: str) -> pl.DataFrame | None:
     except duckdb.Error:
         return None
     return pl.from_arrow(table)
-
-
-def blocking_checks(core: CoreTables, data_dir: Path) -> tuple[bool, str, str | None]:
-    """The blocking rules for a harvest against the published warehouse: ``(passed, reason, rule broken)``."""
-    published = published_programmes(data_dir, core.institution_id)
-    previous = None if published is None or published.is_empty() else published
-    volume_ok, volume = checks.volume_check(
-        core.programme.height, previous.height if previous is not None else None
-    )
-    drift_ok, drift = checks.drift_check(
-        checks.fill_rates(core.programme), checks.fill_rates(previous) if previous is not None else None
-    )
-    if not volume_ok:
-        return False, volume, "volume_drop"
-    if not drift_ok:
-        return False, drift, "fill_rate_drift"
-    if previous is None:
-        return True, f"{core.programme.height} programmes, first publication of this source", None
-    return True, f"{volume}; {drift}", None
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -441,13 +425,6 @@ def _publish(
         if damage is not None:
             result.damaged = move_aside(target, data_dir, now)
             damage_note = f"the published warehouse was damaged ({damage}) and moved to {result.damaged}"
-    # Decided before the build file attaches the published one (one handle on it at a time).
-    decisions = {
-        source: blocking_checks(harvest.core, data_dir)
-        for source, harvest in harvests.items()
-        if harvest.succeeded and harvest.core is not None
-    }
-
     con = duckdb.connect(str(build))
     try:
         con.execute(ddl())
@@ -482,7 +459,8 @@ def _publish(
             if harvest.succeeded and harvest.core is not None:
                 programmes = harvest.core.programme.height
                 course_units = harvest.core.course_unit.height
-                passed, check_reason, broken = decisions[source]
+                verdict = harvest.verdict or checks.blocking_verdict({})  # no outcome: not published
+                passed, check_reason, broken = verdict.passed, verdict.reason, verdict.broken
                 if passed:
                     _load_source(con, harvest.core, run_id)
                     kept = _keep_failed_pages(con, source) if has_prev else []
@@ -495,23 +473,24 @@ def _publish(
                         )
                 else:
                     status, reason = "blocked", f"not published: {check_reason}"
-                    rule = RULES[broken]
-                    _insert_rows(
-                        con,
-                        "flag",
-                        [
-                            {
-                                "run_id": run_id,
-                                "rule_id": rule.rule_id,
-                                "severity": rule.severity,
-                                "institution_id": source,
-                                "record_key": source,
-                                "field": "programme_count",
-                                "value": str(programmes),
-                                "message": f"{rule.explanation} {check_reason[0].upper()}{check_reason[1:]}.",
-                            }
-                        ],
-                    )
+                    if broken is not None:  # the rule that blocked it, as a flag on the source
+                        rule = RULES[broken]
+                        _insert_rows(
+                            con,
+                            "flag",
+                            [
+                                {
+                                    "run_id": run_id,
+                                    "rule_id": rule.rule_id,
+                                    "severity": rule.severity,
+                                    "institution_id": source,
+                                    "record_key": source,
+                                    "field": "programme_count",
+                                    "value": str(programmes),
+                                    "message": f"{rule.explanation} {check_reason[0].upper()}{check_reason[1:]}.",
+                                }
+                            ],
+                        )
             else:
                 status, reason = "harvest_failed", f"not published: harvest failed ({harvest.reason})"
             if not published:

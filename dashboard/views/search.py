@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.text import escape_frame, escape_markdown, page_label, safe_url
-from warehouse import display
+from registry import display
 
 # session-state key -> URL query parameter
 PARAMS = {
@@ -250,7 +250,7 @@ def _filters(warehouse: data.Warehouse) -> data.SearchFilters:
 
 def _shown(results: pl.DataFrame) -> pl.DataFrame:
     """The results with the texts both tables show: credits ('2–5' for a range), dates and fee (tiers, and a
-    fee derived from a formula marked as derived), written by ``warehouse.display`` as the report writes them."""
+    fee derived from a formula marked as derived), written by ``registry.display`` as the report writes them."""
     rows = results.to_dicts()
     return results.with_columns(
         pl.Series(

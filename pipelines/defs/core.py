@@ -1,8 +1,7 @@
-"""Core layer: one institution's harvest normalised into the registry tables, with the rule checks.
+"""Core layer: one institution's harvest normalised into the registry tables, with its per-record flags.
 
-The asset checks are generated from the rule catalogue (``quality.rules``): one check per rule on the
-table it concerns. The volume check is blocking: a harvest far smaller than the last published one stops
-here and the warehouse keeps the previous data for that source.
+The flags of every per-record rule are computed here, once, and staged with the tables they concern; the
+asset checks on these tables (``pipelines/defs/checks.py``) count them and judge the blocking rules.
 """
 
 import dagster as dg
@@ -14,69 +13,12 @@ from pipelines.defs.partitions import LAUNCHER_TAG, REFRESH_LAUNCHER, refresh_id
 from pipelines.defs.raw import raw_registry__harvest
 from pipelines.defs.resources import RegistryStore
 from quality import checks
-from quality.rules import RULES
 from warehouse.lock import folder_lock, refresh_holds_lock, staging_lock_name
-from warehouse.publish import blocking_checks, published_programmes
+from warehouse.publish import published_programmes
 
 PROGRAMME = dg.AssetKey("core_registry__programme")
 COURSE_UNIT = dg.AssetKey("core_registry__course_unit")
 PROGRAMME_COURSE = dg.AssetKey("core_registry__programme_course")
-_RECORD_ASSET = {"programme": PROGRAMME, "course_unit": COURSE_UNIT}
-
-CHECK_SPECS = [
-    dg.AssetCheckSpec(
-        rule.rule_id,
-        asset=_RECORD_ASSET.get(rule.record, PROGRAMME),  # harvest-level (blocking) rules sit on programme
-        blocking=rule.blocking,
-        description=f"{rule.title}. {rule.explanation}",
-    )
-    for rule in RULES.values()
-    if rule.record in _RECORD_ASSET or rule.blocking
-]
-
-
-def check_results(
-    flags: pl.DataFrame, checked: dict[str, int], blocking: tuple[bool, str, str | None]
-) -> list[dg.AssetCheckResult]:
-    """One result per catalogue rule: passed when no record broke it, with counts and examples.
-
-    The blocking rules (volume, fill-rate drift) are judged on the whole harvest, by ``blocking``.
-    """
-    counts = dict(flags.group_by("rule_id").len().iter_rows()) if not flags.is_empty() else {}
-    results = []
-    for spec in CHECK_SPECS:
-        rule = RULES[spec.name]
-        if rule.blocking:
-            passed, reason, broken = blocking
-            results.append(
-                dg.AssetCheckResult(
-                    asset_key=spec.asset_key,
-                    check_name=spec.name,
-                    passed=passed or broken != rule.rule_id,
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    metadata={"reason": reason},
-                )
-            )
-            continue
-        failing = int(counts.get(rule.rule_id, 0))
-        examples = flags.filter(pl.col("rule_id") == rule.rule_id).head(5)
-        listing = "\n".join(f"- `{k}`: {m}" for k, m in examples.select("record_key", "message").iter_rows())
-        results.append(
-            dg.AssetCheckResult(
-                asset_key=spec.asset_key,
-                check_name=spec.name,
-                passed=failing == 0,
-                severity=dg.AssetCheckSeverity.ERROR
-                if rule.severity == "error"
-                else dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "failing_records": failing,
-                    "checked_records": checked[rule.record],
-                    "examples": dg.MetadataValue.md(listing or "none"),
-                },
-            )
-        )
-    return results
 
 
 def _read_previous(store: RegistryStore, source: str, run_id: str):
@@ -109,7 +51,6 @@ def _read_previous(store: RegistryStore, source: str, run_id: str):
             description="Which course units make up which micro-credential, and whether offered.",
         ),
     ],
-    check_specs=CHECK_SPECS,
     partitions_def=source_partitions,
 )
 def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
@@ -161,12 +102,9 @@ def core_registry(context: dg.AssetExecutionContext, store: RegistryStore):
         store.stage(core, source, run_id)
         store.mark_staged(source, run_id)
     store.push_staged(source, run_id)
-    blocking = blocking_checks(core, store.root)
     for key, frame in (
         (PROGRAMME, core.programme),
         (COURSE_UNIT, core.course_unit),
         (PROGRAMME_COURSE, core.programme_course),
     ):
         yield dg.MaterializeResult(asset_key=key, metadata={"rows": frame.height, "run_id": run_id})
-    checked = {"programme": core.programme.height, "course_unit": core.course_unit.height}
-    yield from check_results(core.flag, checked, blocking)

@@ -7,6 +7,7 @@ from registry.institutions import HARVESTED_SOURCES
 source_partitions = dg.StaticPartitionsDefinition(list(HARVESTED_SOURCES))
 
 REFRESH_TAG = "microcred/refresh_id"
+PARTITION_TAG = "dagster/partition"  # Dagster's own tag of a partitioned run: the source it harvests
 SOURCE_TAG = "microcred/source"  # one concurrent run per site: the production queue's tag limit is on it
 # Set by `microcred refresh` on the runs it launches: which data folder, and that a refresh (holding the
 # folder's refresh lock) launched them, so the next refresh can find and fail the ones a kill left STARTED.

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from normalise.transform import CoreTables
 from registry.files import atomic_write_text
@@ -17,6 +18,10 @@ MANIFEST = "MANIFEST.json"
 
 class StagedDataError(RuntimeError):
     """A staged folder that is missing, incomplete or damaged; the message names the file and the source."""
+
+
+def _first(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _sha256(path: Path) -> str:
@@ -139,6 +144,25 @@ class RegistryStore(dg.ConfigurableResource):
 
         Raises ``StagedDataError`` with a one-line message naming the file and the source.
         """
+        directory = self._verified(source, run_id)
+        try:
+            return CoreTables.read(directory)
+        except Exception as error:  # a file that matches its digest but still cannot be read
+            raise StagedDataError(
+                f"{source}: staged folder {directory} cannot be read ({_first(error)})"
+            ) from None
+
+    def read_staged_table(self, source: str, run_id: str, table: str) -> pl.DataFrame:
+        """One staged table (``programme``, ``flag``, ...) of one source and run, verified like ``read_staged``."""
+        directory = self._verified(source, run_id, only=f"{table}.parquet")
+        path = directory / f"{table}.parquet"
+        try:
+            return pl.read_parquet(path)
+        except Exception as error:  # a file that matches its digest but still cannot be read
+            raise StagedDataError(f"{source}: staged file {path} cannot be read ({_first(error)})") from None
+
+    def _verified(self, source: str, run_id: str, only: str | None = None) -> Path:
+        """The staging folder, once every file its manifest lists (or just ``only``) matches its digest."""
         directory = self.staging_dir(source, run_id)
         manifest_path = directory / MANIFEST
         try:
@@ -148,6 +172,10 @@ class RegistryStore(dg.ConfigurableResource):
             raise StagedDataError(f"{source}: {manifest_path} is missing (staging never finished)") from None
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise StagedDataError(f"{source}: {manifest_path} is unreadable ({error})") from None
+        if only is not None:
+            if only not in digests:
+                raise StagedDataError(f"{source}: {directory / only} is not in {MANIFEST}")
+            digests = {only: digests[only]}
         for name, expected in digests.items():
             path = directory / name
             try:
@@ -158,11 +186,7 @@ class RegistryStore(dg.ConfigurableResource):
                 raise StagedDataError(
                     f"{source}: staged file {path} is damaged (SHA-256 differs from {MANIFEST})"
                 )
-        try:
-            return CoreTables.read(directory)
-        except Exception as error:  # a file that matches its digest but still cannot be read
-            first = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise StagedDataError(f"{source}: staged folder {directory} cannot be read ({first})") from None
+        return directory
 
     def mark_staged(self, source: str, run_id: str) -> None:
         """Points ``staging/{source}/CURRENT`` at a complete staging directory (atomic rename)."""

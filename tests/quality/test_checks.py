@@ -175,3 +175,64 @@ def test_a_credit_range_is_reported_as_information_not_as_missing_credits():
     message = flags.filter(pl.col("rule_id") == "credits_range")["message"][0]
     assert message.startswith(RULES["credits_range"].explanation)
     assert "Published: 4/5/6 ECTS (from 4 to 6 credits)." in message
+
+
+def harvest(count: int, *, credits: float | None = 5.0) -> pl.DataFrame:
+    """``count`` programmes with every watched field filled, except credits when ``credits`` is None."""
+    return pl.DataFrame(
+        {
+            "registry_id": [f"ugent:P{i}" for i in range(count)],
+            "title": ["A course"] * count,
+            "credits_ects": pl.Series([credits] * count, dtype=pl.Float64),
+            "languages": [["en"]] * count,
+            "semester": ["1"] * count,
+            "learning_outcomes": [["Explain things."]] * count,
+        }
+    )
+
+
+def test_a_first_harvest_is_published_with_nothing_to_compare():
+    verdict = checks.harvest_verdict(harvest(7), None)
+    assert verdict == checks.Verdict(True, "7 programmes, first publication of this source")
+    # An empty published table is no comparison either.
+    assert checks.harvest_verdict(harvest(7), harvest(0)).passed
+
+
+def test_a_harvest_in_line_with_the_published_one_is_published_with_both_reasons():
+    verdict = checks.harvest_verdict(harvest(90), harvest(100))
+    assert verdict.passed and verdict.broken is None
+    volume, drift = verdict.reason.split("; ")
+    assert "90 programmes against 100" in volume
+    assert drift == "fill rates in line with the last published run"
+
+
+def test_a_collapsed_volume_blocks_and_is_reported_before_a_fill_rate_collapse():
+    verdict = checks.harvest_verdict(harvest(10, credits=None), harvest(100))
+    assert not verdict.passed and verdict.broken == "volume_drop"
+    assert "only 10 programmes harvested against 100" in verdict.reason
+
+
+def test_a_collapsed_fill_rate_blocks_a_harvest_of_the_usual_size():
+    verdict = checks.harvest_verdict(harvest(100, credits=None), harvest(100))
+    assert not verdict.passed and verdict.broken == "fill_rate_drift"
+    assert "credits_ects 100% -> 0%" in verdict.reason
+
+
+def test_a_missing_check_outcome_keeps_the_last_good_data_with_a_reason():
+    passed = checks.BlockingOutcome(True, "fine")
+    verdict = checks.blocking_verdict({"volume_drop": passed})
+    assert not verdict.passed and verdict.broken is None
+    assert "fill_rate_drift" in verdict.reason and "previous data kept" in verdict.reason
+
+
+def test_every_blocking_rule_of_the_catalogue_has_its_check():
+    assert set(checks.BLOCKING_CHECKS) == {rule_id for rule_id, rule in RULES.items() if rule.blocking}
+
+
+def test_importing_the_checks_does_not_import_great_expectations():
+    import subprocess
+    import sys
+
+    code = "import sys, quality.checks, pipelines.definitions; print('great_expectations' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -17,6 +17,7 @@ import duckdb
 import html5rdf
 import pytest
 
+from pipelines.defs.report import write_quality_report
 from quality import report
 from quality.rules import RULES
 
@@ -344,7 +345,7 @@ def crawl(index: Path) -> Report:
 
 @pytest.fixture
 def written(warehouse: Path) -> Report:
-    return crawl(report.write_report(warehouse, now=NOW))
+    return crawl(write_quality_report(warehouse, now=NOW))
 
 
 def test_report_is_written_beside_the_warehouse_as_an_index_and_a_page_per_institution(
@@ -486,7 +487,7 @@ def test_rules_appendix_lists_the_catalogue(written: Report):
 def test_long_lists_are_paged_and_every_record_stays_reachable(warehouse: Path, monkeypatch):
     monkeypatch.setattr(report, "FLAGS_PER_PAGE", 2)
     monkeypatch.setattr(report, "OFFER_PER_PAGE", 1)
-    written = crawl(report.write_report(warehouse, now=NOW))
+    written = crawl(write_quality_report(warehouse, now=NOW))
     ugent_flags = sorted(name for name in written.texts if re.search(r"/ugent-flags-\d+\.html$", name))
     assert ugent_flags == [f"quality_report/ugent-flags-{n}.html" for n in (1, 2)]  # 4 flags, 2 a page
     assert sum(len(written.pages[name].flag_rows) for name in ugent_flags) == 4
@@ -507,7 +508,7 @@ def test_a_huge_scraped_value_is_cut_and_cannot_swell_a_page(warehouse: Path):
             "?, ?, ?)",
             [huge, huge, "https://studiekiezer.ugent.be/" + "x" * 5_000],
         )
-    written = crawl(report.write_report(warehouse, now=NOW))
+    written = crawl(write_quality_report(warehouse, now=NOW))
     for name in written.texts:
         assert (written.index.parent / name).stat().st_size < 2_000_000, name
     assert f"{len(huge)} characters in all" in written.text
@@ -525,7 +526,7 @@ def test_records_with_long_texts_are_spread_over_more_pages(warehouse: Path):
             "NULL)",
             [[f"rug:LONG{n}", long, long] for n in range(400)],
         )
-    written = crawl(report.write_report(warehouse, now=NOW))
+    written = crawl(write_quality_report(warehouse, now=NOW))
     pages = [name for name in written.texts if "/rug-flags-" in name]
     assert len(pages) >= 3
     for name in pages:
@@ -536,43 +537,43 @@ def test_records_with_long_texts_are_spread_over_more_pages(warehouse: Path):
 # -- writing the set -----------------------------------------------------------------------------------------
 def test_writing_leaves_no_temporary_files_and_keeps_one_previous_set(warehouse: Path, tmp_path: Path):
     out = tmp_path / "reports" / "steward.html"
-    assert report.write_report(warehouse, out, now=NOW) == out
+    assert write_quality_report(warehouse, out, now=NOW) == out
     assert sorted(p.name for p in out.parent.iterdir()) == [".steward", "steward", "steward.html"]
     assert crawl(out).texts.keys() >= {"steward.html", "steward/ugent.html"}
     store = out.parent / ".steward"
     first = {p.name for p in store.iterdir()}
     assert len(first) == 2 and "current" in first  # the link and one set
-    report.write_report(warehouse, out, now=NOW)
+    write_quality_report(warehouse, out, now=NOW)
     second = {p.name for p in store.iterdir()}
     assert first <= second and len(second) == 3  # the previous set stays for readers still in it
-    report.write_report(warehouse, out, now=NOW)
+    write_quality_report(warehouse, out, now=NOW)
     third = {p.name for p in store.iterdir()}
     assert len(third) == 3 and not (first - {"current"}) & third
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or p.name.startswith("tmp-")]
 
 
 def test_a_report_named_with_a_space_links_its_pages(warehouse: Path, tmp_path: Path):
-    written = crawl(report.write_report(warehouse, tmp_path / "steward report.html", now=NOW))
+    written = crawl(write_quality_report(warehouse, tmp_path / "steward report.html", now=NOW))
     assert "steward report/ugent-flags-1.html" in written.texts
     assert 'href="steward%20report/ugent.html"' in written.texts["steward report.html"]
 
 
 def test_a_reader_in_the_previous_set_keeps_reading_it(warehouse: Path):
-    index = report.write_report(warehouse, now=NOW)
+    index = write_quality_report(warehouse, now=NOW)
     old_page = (index.parent / "quality_report" / "rug.html").resolve()  # where an open page really is
     old_text = old_page.read_text(encoding="utf-8")
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
         )
-    report.write_report(warehouse, now=NOW)
+    write_quality_report(warehouse, now=NOW)
     assert old_page.read_text(encoding="utf-8") == old_text  # untouched: the switch is a link, not a rewrite
     assert "Rijksuniversiteit Groningen" in (index.parent / "quality_report" / "rug.html").read_text()
     assert "Rijksuniversiteit Groningen" in index.read_text()
 
 
 def test_a_failed_write_keeps_the_previous_report(warehouse: Path, monkeypatch: pytest.MonkeyPatch):
-    index = report.write_report(warehouse, now=NOW)
+    index = write_quality_report(warehouse, now=NOW)
     before = crawl(index).texts
     listing = sorted(str(p.relative_to(warehouse.parent)) for p in warehouse.parent.rglob("*"))
 
@@ -585,7 +586,7 @@ def test_a_failed_write_keeps_the_previous_report(warehouse: Path, monkeypatch: 
             "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
         )
     with pytest.raises(OSError):
-        report.write_report(warehouse, now=NOW)
+        write_quality_report(warehouse, now=NOW)
     assert crawl(index).texts == before
     assert sorted(str(p.relative_to(warehouse.parent)) for p in warehouse.parent.rglob("*")) == listing
 
@@ -593,7 +594,7 @@ def test_a_failed_write_keeps_the_previous_report(warehouse: Path, monkeypatch: 
 def test_a_single_page_report_of_an_earlier_version_is_replaced(warehouse: Path):
     index = warehouse.with_name("quality_report.html")
     index.write_text("the report as one page")
-    report.write_report(warehouse, now=NOW)
+    write_quality_report(warehouse, now=NOW)
     assert index.is_symlink() and "Appendix: the rules" in index.read_text()
 
 
@@ -602,14 +603,14 @@ def test_a_folder_of_someone_else_in_the_way_is_left_alone(warehouse: Path):
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
     with pytest.raises(FileExistsError):
-        report.write_report(warehouse, now=NOW)
+        write_quality_report(warehouse, now=NOW)
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
     assert sorted(p.name for p in warehouse.parent.iterdir()) == ["quality_report", "registry.duckdb"]
 
 
 def test_a_copied_data_folder_gets_its_report_rewritten(warehouse: Path, tmp_path: Path):
     """shutil.copytree (as the night tests do) copies what the links point at: real folders where links were."""
-    report.write_report(warehouse, now=NOW)
+    write_quality_report(warehouse, now=NOW)
     copy = tmp_path / "copy"
     shutil.copytree(warehouse.parent, copy)
     assert not (copy / "quality_report").is_symlink()
@@ -617,7 +618,7 @@ def test_a_copied_data_folder_gets_its_report_rewritten(warehouse: Path, tmp_pat
         con.execute(
             "UPDATE institution SET name = 'Rijksuniversiteit Groningen' WHERE institution_id = 'rug'"
         )
-    written = crawl(report.write_report(copy / "registry.duckdb", now=NOW))
+    written = crawl(write_quality_report(copy / "registry.duckdb", now=NOW))
     assert (copy / "quality_report").is_symlink() and (copy / ".quality_report" / "current").is_symlink()
     assert "Rijksuniversiteit Groningen" in written.page("/rug.html")
     assert len(list((copy / ".quality_report").glob("gen-*"))) == 1  # the copied sets are gone
@@ -630,7 +631,7 @@ def test_the_snapshot_title_with_a_script_tag_shows_as_text_in_the_published_rep
 ):
     """The Antwerp snapshot's "<script>" title (scrapers/snapshot/README.md) is listed in the current offer,
     escaped: the browser shows the characters and runs nothing."""
-    written = crawl(report.write_report(published_registry / "registry.duckdb", tmp_path / "report.html"))
+    written = crawl(write_quality_report(published_registry / "registry.duckdb", tmp_path / "report.html"))
     offer = written.page("/uantwerpen-offer-1.html")
     assert "Micro-credential Cybersecurity Fundamentals: &lt;script&gt; Injection &amp; Web Defence" in offer
     assert "<script" not in written.html.lower()
@@ -669,7 +670,7 @@ def test_at_national_size_every_page_is_under_2_mb_and_every_flag_is_reachable(p
         expected = Counter(con.execute("SELECT rule_id, record_key FROM flag").fetchall())
     assert programmes > 20_000 and course_units > 100_000 and flags > 40_000
 
-    written = crawl(report.write_report(warehouse, now=NOW))
+    written = crawl(write_quality_report(warehouse, now=NOW))
     files = [p for p in (tmp_path / "quality_report").iterdir()]
     assert len(written.texts) == len(files) + 1  # every page is reached from the index
     for name in written.texts:
@@ -748,7 +749,7 @@ def test_a_credit_range_fee_tiers_and_end_date_show_on_the_offer_page(warehouse:
             "SELECT credits_min, credits_max, fee_tiers, start_date, end_date FROM programme_search "
             "WHERE registry_id = 'rug:TIERS' AND is_current_year"
         ).fetchall()
-    written = crawl(report.write_report(warehouse, now=NOW))
+    written = crawl(write_quality_report(warehouse, now=NOW))
     [row] = [r for r in offer_rows(written, "rug") if r["title"] == "Tiered summer school"]
     assert row["credits"] == f"{low:g}\u2013{high:g}" == "2\u20135"
     assert row["dates"] == f"{start.isoformat()} \u2013 {end.isoformat()}"
@@ -760,7 +761,7 @@ def test_a_credit_range_fee_tiers_and_end_date_show_on_the_offer_page(warehouse:
 def test_the_snapshot_offer_pages_show_credits_dates_and_fees_as_the_warehouse_holds_them(
     published_registry, tmp_path
 ):
-    written = crawl(report.write_report(published_registry / "registry.duckdb", tmp_path / "report.html"))
+    written = crawl(write_quality_report(published_registry / "registry.duckdb", tmp_path / "report.html"))
     with duckdb.connect(str(published_registry / "registry.duckdb"), read_only=True) as con:
         current = con.sql(
             "SELECT institution_id, title, credits_ects, credits_min, credits_max, start_date, end_date, fee_eur, "

@@ -1,4 +1,4 @@
-"""``warehouse.display``: the edge cases of the texts the dashboard and the report show (values made up here;
+"""``registry.display``: the edge cases of the texts the dashboard and the report show (values made up here;
 the real snapshot values are checked against SQL in tests/browser/test_value_forms.py and
 tests/quality/test_report.py)."""
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from warehouse import display
+from registry import display
 
 
 @pytest.mark.parametrize(

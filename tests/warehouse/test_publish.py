@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from normalise.transform import build_core_tables
-from warehouse.publish import SourceHarvest, publish
+from quality import checks
+from warehouse.publish import SourceHarvest, publish, published_programmes
 
 pytestmark = pytest.mark.slow
 
@@ -34,9 +35,17 @@ def landed(snapshot_server, tmp_path_factory):
     return build_core_tables("ugent", result.landing_dir, "night1")
 
 
-def harvest(core, **overrides):
+def harvest(core, data_dir, **overrides):
+    """A complete harvest, with the blocking checks' verdict on it against what ``data_dir`` publishes."""
+    verdict = checks.harvest_verdict(core.programme, published_programmes(data_dir, "ugent"))
     return SourceHarvest(
-        "ugent", succeeded=True, reason="harvest complete", core=core, pages_fetched=200, **overrides
+        "ugent",
+        succeeded=True,
+        reason="harvest complete",
+        core=core,
+        verdict=verdict,
+        pages_fetched=200,
+        **overrides,
     )
 
 
@@ -53,13 +62,13 @@ def count(path, sql="SELECT count(*) FROM programme"):
 
 
 def test_first_publish_then_a_collapsed_harvest_is_blocked(landed, tmp_path):
-    first = publish(tmp_path, "night1", {"ugent": harvest(landed)})
+    first = publish(tmp_path, "night1", {"ugent": harvest(landed, tmp_path)})
     assert first.published_sources == ["ugent"]
     warehouse = tmp_path / "registry.duckdb"
     assert count(warehouse) == 79
 
     broken = replace(landed, run_id="night2", programme=landed.programme.head(5))
-    second = publish(tmp_path, "night2", {"ugent": harvest(broken)})
+    second = publish(tmp_path, "night2", {"ugent": harvest(broken, tmp_path)})
     assert second.published_sources == [] and "ugent" in second.kept_sources
     assert count(warehouse) == 79
     assert count(warehouse, "SELECT count(*) FROM programme WHERE run_id = 'night1'") == 79
@@ -75,13 +84,13 @@ def test_first_publish_then_a_collapsed_harvest_is_blocked(landed, tmp_path):
 
 
 def test_failed_harvest_keeps_the_last_good_rows_and_says_why(landed, tmp_path):
-    publish(tmp_path, "night1", {"ugent": harvest(landed)})
+    publish(tmp_path, "night1", {"ugent": harvest(landed, tmp_path)})
     failed = SourceHarvest("ugent", succeeded=False, reason="crawl finished with 'shutdown'")
     result = publish(tmp_path, "night2", {"ugent": failed})
     assert not result.published_any
     warehouse = tmp_path / "registry.duckdb"
     assert count(warehouse, "SELECT count(*) FROM programme WHERE run_id = 'night1'") == 79
-    publish(tmp_path, "night3", {"ugent": harvest(replace(landed, run_id="night3"))})
+    publish(tmp_path, "night3", {"ugent": harvest(replace(landed, run_id="night3"), tmp_path)})
     with duckdb.connect(str(warehouse), read_only=True) as con:
         runs = con.execute("SELECT run_id, status, published, reason FROM run ORDER BY run_id").fetchall()
     assert [run[:3] for run in runs] == [
@@ -93,12 +102,12 @@ def test_failed_harvest_keeps_the_last_good_rows_and_says_why(landed, tmp_path):
 
 
 def test_reader_keeps_a_consistent_view_while_a_new_file_is_published(landed, tmp_path):
-    publish(tmp_path, "night1", {"ugent": harvest(landed)})
+    publish(tmp_path, "night1", {"ugent": harvest(landed, tmp_path)})
     warehouse = tmp_path / "registry.duckdb"
     reader = duckdb.connect(str(warehouse), read_only=True)
     try:
         smaller = replace(landed, run_id="night2", programme=landed.programme.head(60))
-        publish(tmp_path, "night2", {"ugent": harvest(smaller)})
+        publish(tmp_path, "night2", {"ugent": harvest(smaller, tmp_path)})
         # The open reader still sees the complete previous file; a new reader (another process, as a
         # dashboard would be: DuckDB shares one instance per file within a process) sees the new one.
         assert reader.execute("SELECT count(*) FROM programme").fetchone()[0] == 79
@@ -108,7 +117,7 @@ def test_reader_keeps_a_consistent_view_while_a_new_file_is_published(landed, tm
 
 
 def test_history_records_added_changed_and_withdrawn(landed, tmp_path):
-    publish(tmp_path, "night1", {"ugent": harvest(landed)})
+    publish(tmp_path, "night1", {"ugent": harvest(landed, tmp_path)})
     programme = landed.programme
     first_id, second_id = programme["registry_id"][0], programme["registry_id"][1]
     import polars as pl
@@ -118,7 +127,9 @@ def test_history_records_added_changed_and_withdrawn(landed, tmp_path):
         .then(pl.lit(99.0))
         .otherwise(pl.col("credits_ects"))
     )
-    publish(tmp_path, "night2", {"ugent": harvest(replace(landed, run_id="night2", programme=changed))})
+    publish(
+        tmp_path, "night2", {"ugent": harvest(replace(landed, run_id="night2", programme=changed), tmp_path)}
+    )
     with duckdb.connect(str(tmp_path / "registry.duckdb"), read_only=True) as con:
         rows = con.execute("""
             SELECT registry_id, change, changed_fields, valid_from_run, is_current FROM programme_history
@@ -137,9 +148,9 @@ def test_build_file_is_removed_when_nothing_is_published(landed, tmp_path):
 
 
 def test_one_source_failing_does_not_stop_the_others(landed, tmp_path):
-    publish(tmp_path, "night1", {"ugent": harvest(landed)})
+    publish(tmp_path, "night1", {"ugent": harvest(landed, tmp_path)})
     night2 = {
-        "ugent": harvest(replace(landed, run_id="night2")),
+        "ugent": harvest(replace(landed, run_id="night2"), tmp_path),
         "rug": SourceHarvest("rug", succeeded=False, reason="crawl finished with 'closespider_timeout'"),
     }
     result = publish(tmp_path, "night2", night2)

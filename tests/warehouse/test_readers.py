@@ -14,7 +14,11 @@ import polars as pl
 import pytest
 
 from normalise.transform import build_core_tables
+from quality.checks import Verdict
 from warehouse.publish import SourceHarvest, publish
+
+# Every harvest here is accepted by the blocking checks (they are tested in tests/quality and tests/defs).
+PASSED = Verdict(True, "accepted")
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +64,7 @@ def landed(snapshot_server, tmp_path_factory):
 
 
 def test_a_reader_loop_sees_only_whole_warehouses(landed, tmp_path):
-    publish(tmp_path, "n0", {"ugent": SourceHarvest("ugent", True, "ok", core=landed)})
+    publish(tmp_path, "n0", {"ugent": SourceHarvest("ugent", True, "ok", core=landed, verdict=PASSED)})
     warehouse, stop, out = tmp_path / "registry.duckdb", tmp_path / "stop", tmp_path / "seen.json"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop), str(out)])
     expected = {"n0": 79}
@@ -75,7 +79,9 @@ def test_a_reader_loop_sees_only_whole_warehouses(landed, tmp_path):
                 run_id=run_id,
                 programme=landed.programme.head(size).with_columns(run_id=pl.lit(run_id)),
             )
-            publish(tmp_path, run_id, {"ugent": SourceHarvest("ugent", True, "ok", core=core)})
+            publish(
+                tmp_path, run_id, {"ugent": SourceHarvest("ugent", True, "ok", core=core, verdict=PASSED)}
+            )
             expected[run_id] = size
             time.sleep(0.3)
     finally:
