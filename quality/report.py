@@ -624,5 +624,3 @@ def _symlink(link: Path, points_to: str, *, aside: Path | None = None) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-
-

@@ -33,10 +33,6 @@ LAYERS: dict[str, int] = {
 }
 CORE = "registry"
 
-# Tolerated violations, as (importing module, imported package): none. An entry here is a debt to be named in
-# review, never a way to silence the test.
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
-
 
 def modules(root: Path, packages: dict[str, int]) -> Iterator[tuple[str, Path]]:
     """(dotted module name, file) of every Python module of the given packages under ``root``."""
@@ -76,7 +72,7 @@ def violations(root: Path, packages: dict[str, int] = LAYERS) -> list[str]:
             where = f"{path.relative_to(root)}:{line}"
             if own == CORE and top not in stdlib and top != CORE:
                 found.append(f"{where}: the core imports {name} (only the standard library is allowed)")
-            if top not in packages or top == own or (module, top) in KNOWN_EXCEPTIONS:
+            if top not in packages or top == own:
                 continue
             edges[own].add(top)
             if packages[top] > packages[own]:
@@ -164,14 +160,6 @@ def test_the_core_may_import_only_the_standard_library(tmp_path, statement):
     found = violations(root)
     assert found and all(f.startswith("registry/tables.py:3: ") for f in found)
     assert found[0].startswith("registry/tables.py:3: the core imports")
-
-
-def test_a_known_exception_is_neither_upward_nor_a_cycle(tmp_path):
-    root = plant(
-        tmp_path,
-        {"quality/report.py": "from warehouse import display\n", "warehouse/x.py": "import quality\n"},
-    )
-    assert violations(root) == []
 
 
 def test_downward_and_same_package_imports_pass(tmp_path):
