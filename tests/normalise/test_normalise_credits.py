@@ -1,4 +1,4 @@
-"""Credits: ECTS as a float from every raw format the three sites publish (DESIGN §4)."""
+"""Credits: ECTS as a float from every raw format the three sites publish."""
 
 from __future__ import annotations
 

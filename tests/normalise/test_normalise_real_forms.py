@@ -1,11 +1,12 @@
-"""The value forms real pages publish (issue 12 item 5, DESIGN §4 rows) and the value quirks of issue 16 item 8,
-each with its exact expected output.
+"""The value forms real pages publish and the odd values bad input brings, each with its exact expected output.
 
 Where the strings come from: the credit forms "4 ECTS (+2 with an individual paper)" and "4/5/6 ECTS" are real
-(UAntwerp summer schools, sites.md §2.3); "2–5 ECTS credits", "3, 4 or 5 ECTS depending on the assignments
-handed in", "PhD students: €300 | Others: €650", "€ 75,40 + (aantal studiepunten x € 8,50)", "14 - 18 July
-2025", "from 3 - 14 June 2024" and the hours sentence are the examples of DESIGN §4 / issue 12; the UGent
-semester codes follow the study-guide legend (sites.md §5). The other spellings are our own variations of these.
+(UAntwerp summer-school pages under www.uantwerpen.be/en/summer-schools/); "2–5 ECTS credits", "3, 4 or 5 ECTS
+depending on the assignments handed in", "PhD students: €300 | Others: €650", "€ 75,40 + (aantal
+studiepunten x € 8,50)", "14 - 18 July 2025", "from 3 - 14 June 2024" and the hours sentence are the forms the
+registry's value vocabulary names; the UGent semester codes follow the legend of Ghent's study guide
+(studiekiezer.ugent.be: 1, 2, 3 = summer, A/B offerings, "(1)" not offered this year). The other spellings are
+our own variations of these.
 """
 
 from __future__ import annotations
