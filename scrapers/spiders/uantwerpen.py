@@ -1,4 +1,4 @@
-"""University of Antwerp: www.uantwerpen.be (sites.md §2).
+"""University of Antwerp: www.uantwerpen.be.
 
 Landing pages (``/en/study/programmes/all-programmes/micro-credential/``, ``/nl/studeren/aanbod/micro-credential/``)
 -> the all-programmes listing (``…/all-programmes/?s=16&lang=en&f=…``; cards in either vintage,
@@ -10,9 +10,9 @@ one school read once whichever prefixes link it), whose "Programme" tab (``…/p
 carries their practical information, and whose ECTS sub-page (``programme/study-credits--ects-/``, any slug with
 "ects") and registration sub-pages (``registration/procedure/``) may carry their credits and fees.
 
-A programme is described by three pages, so the root and programme-info callbacks pass what they read on in
-``meta["programme"]`` and the study-programme page emits one ``ProgrammeItem`` per academic-year pane it files
-(sites.md §5: ``div.main.tabMain > section.pane[id]``, tabs in ``header.tabHeader``; or the older single
+A programme is described by three pages, so the root and programme-info callbacks pass what they read on to the
+next callback (``programme=``) and the study-programme page emits one ``ProgrammeItem`` per academic-year pane it
+files (``div.main.tabMain > section.pane[id]``, tabs in ``header.tabHeader``; or the older single
 ``div.study-programme-active`` form). No programme code is published, so ``source_code`` is the slug of the
 programme URL (a summer school's slug is the same under both prefixes).
 """
@@ -32,7 +32,7 @@ from scrapy.exceptions import NotSupported
 from scrapy.http import Response, TextResponse
 
 from scrapers.items import CourseUnitItem, ProgrammeCourseItem, ProgrammeItem
-from scrapers.spiders.base import RegistrySpider, clean_text, page_meta, page_tree
+from scrapers.spiders.base import RegistrySpider, clean_text, is_micro_credential
 
 HOST = "https://www.uantwerpen.be"
 LANDING_URLS = (
@@ -42,11 +42,15 @@ LANDING_URLS = (
 COURSE_INFO = f"{HOST}/ajax/courseInfo"
 
 _SLUG = re.compile(r"/(?:all-programmes|alle-opleidingen|summer-schools|summer-winter-schools)/([^/?#]+)")
-# A summer school's sub-pages that can state its credits or fees (sites.md §5): an ECTS page under the
+# A summer school's sub-pages that can state its credits or fees: an ECTS page under the
 # programme tab, whatever its slug ("study-credits--ects-", "deliverables---ects-"), and the registration
 # pages ("registration/procedure/").
 _SCHOOL_ECTS_PAGE = re.compile(r"/programme/[^/?#]*ects[^/?#]*/?$", re.IGNORECASE)
 _SCHOOL_REGISTRATION = re.compile(r"/registration/[^/?#]+/?$")
+# What a landing page links: the listings, and summer-school roots (not their sub-pages).
+_LISTING_LINK = re.compile(r"/(?:all-programmes|alle-opleidingen)/?\?")
+_SCHOOL_ROOT = re.compile(r"/summer-(?:winter-)?schools/[^/?#]+/?$")
+_SCHOOL_PAGE = re.compile(r"/summer-(?:winter-)?schools/[^/?#]+/(?:programme|registration)/")
 _YEAR_SPAN = re.compile(r"(\d{4})\s*[-–]\s*\d{4}")
 _PANE_ID_YEAR = re.compile(r"-(\d{4})(?!\d)")
 _ID_PARAM = re.compile(r"[?&]id=(\d{4})-([0-9A-Z]+)")
@@ -145,7 +149,7 @@ _X_LI = _xpath("descendant-or-self::li")
 _X_P = _xpath("descendant-or-self::p")
 _X_A = _xpath("descendant-or-self::a")
 # The live page: one ``section.pane[id]`` per academic year in ``div.main.tabMain``, its tab a
-# ``header.tabHeader li[data-desttab]`` (sites.md §5).
+# ``header.tabHeader li[data-desttab]``.
 _X_TAB_PANES = _xpath(f"//div[{_has_class('tabMain')}]/section[{_has_class('pane')}][@id]")
 _X_TABS = _xpath(f"//header[{_has_class('tabHeader')}]//li[@data-desttab]")
 # The form a third-party scraper stored (``div.study-programme-active`` around the active pane only).
@@ -267,20 +271,13 @@ def _spec_kind(classes: str) -> str | None:
     return next((name for name in classes.split() if name != "spec"), None)
 
 
-def _is_micro_credential(*texts: str | None) -> bool:
-    joined = " ".join(text for text in texts if text).lower()
-    return "micro-credential" in joined or "microcredential" in joined
-
-
 class UAntwerpenSpider(RegistrySpider):
     name = "uantwerpen"
     allowed_domains = ["www.uantwerpen.be", "uantwerpen.be"]
     # The site publishes the current academic year; the landing pages are the same for every year asked for
     # (Scrapy's duplicate filter drops the repeats), and each page states its own year.
     default_years = (2025,)
-    listing_routes: ClassVar[frozenset[str]] = frozenset(
-        {"parse_landing", "parse_listing"}
-    )  # revalidated every night
+    listing_routes: ClassVar[frozenset[str]] = frozenset({"parse_landing", "parse_listing"})
     routes: ClassVar[list[tuple[str, str]]] = [
         (r"/ajax/courseInfo\b", "parse_course_sheet"),
         (r"/summer-(?:winter-)?schools/[^/?#]+/(?:programme|registration)/", "parse_summer_school"),
@@ -292,21 +289,22 @@ class UAntwerpenSpider(RegistrySpider):
         (r"/(?:all-programmes|alle-opleidingen)/[^/?#]+/?$", "parse_programme_root"),
     ]
 
-    def start_urls_for(self, year: int):
-        yield from LANDING_URLS
+    def start_requests_for(self, year: int):
+        for url in LANDING_URLS:
+            yield self.follow(url, self.parse_landing)
 
     # -- landing and listing --------------------------------------------------------------------------
     def parse_landing(self, response: Response) -> Iterator[Any]:
+        """A micro-credential landing page: its links to the listings and to the summer schools."""
         followed = 0
         schools: set[str | None] = set()
         for link in _X_LANDING_LINKS(self._tree(response)):
             url = response.urljoin(link.get("href"))
             if not self.own_domain(url):
                 continue
-            callback = getattr(self.callback_for(url), "__name__", "")
-            if callback == "parse_listing":
-                yield self.request(url)
-            elif callback == "parse_summer_school_root":
+            if _LISTING_LINK.search(url):
+                yield self.follow(url, self.parse_listing)
+            elif _SCHOOL_ROOT.search(url) and not _SCHOOL_PAGE.search(url) and "/ajax/courseInfo" not in url:
                 # One school may be linked under both prefixes (summer-schools/, summer-winter-schools/):
                 # it is one school, read once, under the first link met.
                 slug = programme_slug(url)
@@ -319,7 +317,7 @@ class UAntwerpenSpider(RegistrySpider):
                     "listing_url": response.url,
                     "programme_type": _text(next(iter(_X_PRECEDING_H3(link)), None)),
                 }
-                yield self.request(url, meta={"card": card})
+                yield self.follow(url, self.parse_summer_school_root, card=card)
             else:
                 continue
             followed += 1
@@ -327,6 +325,7 @@ class UAntwerpenSpider(RegistrySpider):
             yield self.issue(response, page_kind="landing", reason="no_listing_link")
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        """The all-programmes listing: a micro-credential's card leads to its programme root."""
         root = self._tree(response)
         cards = []
         # Older vintage (E4C): section.courseItem > a; the card's tags are list items.
@@ -343,29 +342,32 @@ class UAntwerpenSpider(RegistrySpider):
             return
         for href, title, kinds in cards:
             url = response.urljoin(href)
-            micro = _is_micro_credential(*kinds) if kinds else _is_micro_credential(title, url)
+            micro = is_micro_credential(*kinds) if kinds else is_micro_credential(title, url)
             if not micro:
                 self.count("microcred/skipped/not_micro_credential")
                 continue
             card_info = {
                 "listing_title": title,
                 "listing_url": response.url,
-                "programme_type": next((kind for kind in kinds if _is_micro_credential(kind)), None),
+                "programme_type": next((kind for kind in kinds if is_micro_credential(kind)), None),
             }
-            yield self.request(url, meta={"card": card_info})
+            yield self.follow(url, self.parse_programme_root, card=card_info)
 
     # -- programme pages ------------------------------------------------------------------------------
-    def parse_programme_root(self, response: Response) -> Iterator[Any]:
+    def parse_programme_root(self, response: Response, card: dict[str, Any] | None = None) -> Iterator[Any]:
+        """A programme's root page: its header, and its info and study-programme tabs to read next."""
         root = self._tree(response)
-        programme = self._carried(response)
+        programme = self._carried(response, card=card)
         programme.update(self._header(root))
         info_url = self._tab(response, root, _INFO_TABS)
         programme_url = self._tab(response, root, _PROGRAMME_TABS)
         if info_url:
             # If the info tab fails, the errback still follows the study programme (``fallback_url``).
-            yield self.request(info_url, meta={"programme": programme, "fallback_url": programme_url})
+            yield self.follow(
+                info_url, self.parse_programme_info, programme=programme, fallback_url=programme_url
+            )
         elif programme_url:
-            yield self.request(programme_url, meta={"programme": programme})
+            yield self.follow(programme_url, self.parse_study_programme, programme=programme)
         else:
             yield self.issue(
                 response,
@@ -374,9 +376,15 @@ class UAntwerpenSpider(RegistrySpider):
                 detail=programme.get("source_code"),
             )
 
-    def parse_programme_info(self, response: Response) -> Iterator[Any]:
+    def parse_programme_info(
+        self,
+        response: Response,
+        programme: dict[str, Any] | None = None,
+        fallback_url: str | None = None,  # the study programme, should this page fail (read by on_error)
+    ) -> Iterator[Any]:
+        """The "Programme info" tab: key facts and practical information, carried on to the study programme."""
         root = self._tree(response)
-        programme = self._carried(response)
+        programme = self._carried(response, programme)
         programme.update(self._header(root))
         programme.update(self._key_facts(root))
         info, outcomes, fields = self._practical_info(root)
@@ -393,7 +401,7 @@ class UAntwerpenSpider(RegistrySpider):
             )
         programme_url = self._tab(response, root, _PROGRAMME_TABS)
         if programme_url:
-            yield self.request(programme_url, meta={"programme": programme})
+            yield self.follow(programme_url, self.parse_study_programme, programme=programme)
             return
         # Without a study programme there is no year pane to wait for: record what this page says.
         yield self.issue(
@@ -404,7 +412,9 @@ class UAntwerpenSpider(RegistrySpider):
         )
         yield self._programme_item(response, programme)
 
-    def parse_study_programme(self, response: Response) -> Iterator[Any]:
+    def parse_study_programme(
+        self, response: Response, programme: dict[str, Any] | None = None
+    ) -> Iterator[Any]:
         """One ``ProgrammeItem`` and its courses per academic-year pane, each filed under its own pane's year.
 
         The active pane (or the only one) carries what the earlier tabs said; another pane is filed only when
@@ -412,8 +422,8 @@ class UAntwerpenSpider(RegistrySpider):
         for the active year). A pane whose year cannot be told gives an issue and files nothing.
         """
         root = self._tree(response)
-        carried = bool(page_meta(response).get("programme"))
-        programme = self._carried(response)
+        carried = bool(programme)
+        programme = self._carried(response, programme)
         programme.update(self._header(root))
         code = programme.get("source_code")
         panes = self._panes(root)
@@ -542,10 +552,11 @@ class UAntwerpenSpider(RegistrySpider):
                 **provenance,
             )
             if href:
-                yield self.request(course_sheet_url(href))
+                yield self.follow(course_sheet_url(href), self.parse_course_sheet)
 
     # -- course sheet ---------------------------------------------------------------------------------
     def parse_course_sheet(self, response: Response) -> Iterator[Any]:
+        """An ``ajax/courseInfo`` fragment: the course's specs and its sections (``summary`` headings)."""
         root = self._tree(response)
         specs = self._specs(root)
         if not specs:
@@ -588,10 +599,12 @@ class UAntwerpenSpider(RegistrySpider):
         )
 
     # -- summer schools -------------------------------------------------------------------------------
-    def parse_summer_school_root(self, response: Response) -> Iterator[Any]:
+    def parse_summer_school_root(
+        self, response: Response, card: dict[str, Any] | None = None
+    ) -> Iterator[Any]:
         """The school's tabs: its programme page first, then the pages that may state credits or fees."""
         root = self._tree(response)
-        programme = self._carried(response)
+        programme = self._carried(response, card=card)
         programme.update(self._header(root))
         programme_page, extra = None, []
         for href in _X_SCHOOL_NAV_HREFS(root):
@@ -615,17 +628,22 @@ class UAntwerpenSpider(RegistrySpider):
         pending = sorted(
             dict.fromkeys(extra), key=lambda url: not _SCHOOL_ECTS_PAGE.search(urlsplit(url).path)
         )
-        yield self.request(programme_page, meta={"programme": programme, "pending": pending})
+        yield self.follow(programme_page, self.parse_summer_school, programme=programme, pending=pending)
 
-    def parse_summer_school(self, response: Response) -> Iterator[Any]:
+    def parse_summer_school(
+        self,
+        response: Response,
+        programme: dict[str, Any] | None = None,
+        pending: list[str] | None = None,
+        read_from: dict[str, Any] | None = None,  # provenance of the last page read (for on_error)
+    ) -> Iterator[Any]:
         """A school's programme, ECTS or registration page: what it adds, then the next page or the item.
 
         The first statement of a field wins (the programme page's before a sub-page's); the practical
         information of every page is kept in ``info`` under its own label.
         """
         root = self._tree(response)
-        meta = page_meta(response)
-        programme = self._carried(response)
+        programme = self._carried(response, programme)
         for key, value in self._header(root).items():
             programme.setdefault(key, value)
         facts = self._key_facts(root)
@@ -640,11 +658,14 @@ class UAntwerpenSpider(RegistrySpider):
         programme["info"] = merged
         if outcomes and not programme.get("learning_outcomes"):
             programme["learning_outcomes"] = outcomes
-        pending = list(meta.get("pending") or [])
+        pending = list(pending or [])
         if pending:
-            read_from = self.provenance(response)
-            yield self.request(
-                pending[0], meta={"programme": programme, "pending": pending[1:], "read_from": read_from}
+            yield self.follow(
+                pending[0],
+                self.parse_summer_school,
+                programme=programme,
+                pending=pending[1:],
+                read_from=self.provenance(response),
             )
             return
         yield from self._summer_school_item(response, programme)
@@ -664,29 +685,36 @@ class UAntwerpenSpider(RegistrySpider):
     def on_error(self, failure) -> Iterator[Any]:
         """Records the failure; a failed programme-info tab still leads on to the study programme."""
         yield from super().on_error(failure)
-        meta = failure.request.meta
+        meta = failure.request.cb_kwargs
         if meta.get("fallback_url"):
-            yield self.request(meta["fallback_url"], meta={"programme": meta.get("programme") or {}})
+            yield self.follow(
+                meta["fallback_url"], self.parse_study_programme, programme=meta.get("programme") or {}
+            )
         elif meta.get("pending") is not None and meta.get("programme"):
             # A summer school's sub-page failed: the next one is still read, or what was read is kept,
             # with the provenance of the last page that was read.
             pending, programme = list(meta["pending"]), meta["programme"]
             if pending:
-                yield self.request(
+                yield self.follow(
                     pending[0],
-                    meta={"programme": programme, "pending": pending[1:], "read_from": meta.get("read_from")},
+                    self.parse_summer_school,
+                    programme=programme,
+                    pending=pending[1:],
+                    read_from=meta.get("read_from"),
                 )
             elif meta.get("read_from") and (programme.get("info") or programme.get("credits_raw")):
                 fields = {k: v for k, v in programme.items() if k in _PROGRAMME_FIELDS and v is not None}
                 yield ProgrammeItem(**fields, **meta["read_from"])
 
     # -- shared readers -------------------------------------------------------------------------------
-    def _carried(self, response: Response) -> dict[str, Any]:
-        """What earlier pages said about this programme (meta), plus its identity from the URL."""
-        meta = page_meta(response)
-        programme = dict(meta.get("programme") or {})
-        if not programme and meta.get("card"):
-            programme = {k: v for k, v in meta["card"].items() if v is not None}
+    @staticmethod
+    def _carried(
+        response: Response, programme: dict[str, Any] | None = None, card: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """What earlier pages said about this programme (or its listing card), plus its identity from the URL."""
+        programme = dict(programme or {})
+        if not programme and card:
+            programme = {k: v for k, v in card.items() if v is not None}
         programme["source_code"] = programme_slug(response.url) or programme.get("source_code")
         programme.setdefault("page_language", page_language(response.url))
         return programme
@@ -697,9 +725,9 @@ class UAntwerpenSpider(RegistrySpider):
 
     @staticmethod
     def _tree(response: Response):
-        """The lxml root of the page, parsed once by the response's own selector (``page_tree``)."""
+        """The lxml root of the page, parsed once by the response's own selector."""
         if isinstance(response, TextResponse):
-            return page_tree(response)
+            return response.selector.root
         if isinstance(response, Response):
             raise NotSupported("Response content isn't text")  # what response.xpath() raises
         # ajax/courseInfo answers a bare fragment; an object that is not a Response is parsed from its body.
