@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector, SelectorList
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -55,6 +56,19 @@ def clean_text(parts: Iterable[str] | str | None) -> str | None:
     text = parts if isinstance(parts, str) else " ".join(parts)
     # str.split() splits on the same Unicode white space as r"\s+" (NBSP included), without a regex.
     return " ".join(text.split()) or None
+
+
+def text_of(selection: Selector | SelectorList) -> str | None:
+    """The text a reader sees in a selected element (the first of a list): its text nodes joined with a
+    space, white space folded (``clean_text``). Not XPath's ``normalize-space()``: that joins text nodes
+    without a space and folds ASCII white space only, where pages put a no-break space."""
+    first = selection[0] if isinstance(selection, SelectorList) else selection
+    return clean_text(first.xpath(".//text()").getall()) if first is not None else None
+
+
+def entries_of(selection: SelectorList) -> list[str]:
+    """The non-empty text of every selected element (list items, paragraphs), in document order."""
+    return [text for element in selection if (text := text_of(element))]
 
 
 def is_micro_credential(*texts: str | None) -> bool:

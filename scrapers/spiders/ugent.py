@@ -16,11 +16,10 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from lxml import etree
-from parsel import Selector, SelectorList
 from scrapy.http import Response
 
 from scrapers.items import CourseUnitItem, ProgrammeCourseItem, ProgrammeItem
-from scrapers.spiders.base import RegistrySpider, clean_text, is_micro_credential
+from scrapers.spiders.base import RegistrySpider, clean_text, entries_of, is_micro_credential, text_of
 
 HOST = "https://studiekiezer.ugent.be"
 _YEAR_FIRST = re.compile(r"^https?://[^/]+/(\d{4})/([^/?#]+)/?$")
@@ -86,17 +85,6 @@ def _element_text(element) -> str | None:
 
 def _first_text(elements: list) -> str | None:
     return _element_text(elements[0]) if elements else None
-
-
-def text(selection: Selector | SelectorList) -> str | None:
-    """The text a reader sees in the (first) selected element: its text nodes joined, white space folded."""
-    first = selection[0] if isinstance(selection, SelectorList) else selection
-    return clean_text(first.xpath(".//text()").getall()) if first is not None else None
-
-
-def texts(selection: SelectorList) -> list[str]:
-    """The non-empty text of every selected element (list items)."""
-    return [t for element in selection if (t := text(element))]
 
 
 def programme_url(card_href: str) -> str | None:
@@ -252,32 +240,32 @@ class UGentSpider(RegistrySpider):
         year_match = _SHEET_YEAR.search(response.url)
         fields: dict[str, Any] = {}
         for row in response.css("table.kenmerken tr"):
-            label = (text(row.xpath("./th")) or "").lower()
+            label = (text_of(row.xpath("./th")) or "").lower()
             cells = row.xpath("./td")
             if not cells:
                 continue
             for prefix, name in _SHEET_LABELS:
                 if label.startswith(prefix) and name not in fields:
                     if name in ("lecturers", "programmes"):
-                        fields[name] = texts(cells[0].xpath(".//li")) or [
-                            p.strip() for p in (text(cells[0]) or "").split(",") if p.strip()
+                        fields[name] = entries_of(cells[0].xpath(".//li")) or [
+                            p.strip() for p in (text_of(cells[0]) or "").split(",") if p.strip()
                         ]
                     else:
-                        fields[name] = text(cells[0])
+                        fields[name] = text_of(cells[0])
                     break
         for section in response.xpath("//h2"):
-            label = (text(section) or "").lower()
+            label = (text_of(section) or "").lower()
             body = section.xpath("following-sibling::*[1]")
             for prefix, name in _SHEET_SECTIONS:
                 if label.startswith(prefix) and name not in fields:
                     if not body:
                         break
                     if name == "learning_outcomes":
-                        fields[name] = texts(body.xpath(".//li"))
+                        fields[name] = entries_of(body.xpath(".//li"))
                     else:
-                        fields[name] = text(body)
+                        fields[name] = text_of(body)
                     break
-        name = text(heading)
+        name = text_of(heading)
         yield CourseUnitItem(
             academic_year_raw=next((g for g in year_match.groups() if g), None) if year_match else None,
             code=code,

@@ -392,7 +392,7 @@ def test_crawl_of_the_snapshot(snapshot_server, tmp_path: Path):
     assert result.stats["robotstxt/request_count"] == 2
 
 
-# -- Ocasys as it really answers (real excerpts in tests/fixtures/real/rug, sites.md §5) ------------------
+# -- Ocasys as it really answers (real excerpts in tests/fixtures/real/rug) ------------------------------------
 
 REAL_CATALOGUES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "real" / "rug").glob("*.json"))
 

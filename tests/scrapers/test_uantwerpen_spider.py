@@ -545,7 +545,7 @@ def test_command_line_parse_routes_saved_pages(monkeypatch, url):
         assert kinds == {"course_unit": 1} and records[0]["code"] == "2500RECBFB"
 
 
-# -- year panes as the live site has them (sites.md §5) ----------------------------------------------------
+# -- year panes as the live site has them (div.main.tabMain > section.pane[id], tabs in header.tabHeader) ----
 
 
 def _real_pane_content(year: int = 2025, drop_first: bool = False) -> str:
@@ -683,7 +683,7 @@ def test_snapshot_study_programmes_have_year_panes_and_one_keeps_the_old_form():
     assert forms["old"] == 1 and forms[2] >= 10 and forms[3] >= 3, forms
 
 
-# -- summer schools under both prefixes (sites.md §5) ------------------------------------------------------
+# -- summer schools under both prefixes (/en/summer-schools/ and /en/summer-winter-schools/) ----------------
 
 MID = "modelling-infectious-diseases"
 

@@ -122,7 +122,7 @@ def test_all_snapshot_programme_pages_parse_without_issues():
     assert kinds["ProgrammeItem"] == 31 + 71 + 79
 
 
-# -- the programme-code URL form and study-guide semester codes (sites.md §5) --------------------------
+# -- the programme-code URL form (/{year}/{lang}/afstudeerrichting/{CODE}) and study-guide semester codes ---
 
 
 MYCOLOGY = f"{HOST}/2024/micro-credential-mycologie/programma"
