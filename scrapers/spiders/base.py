@@ -245,13 +245,20 @@ class RegistrySpider(scrapy.Spider):
         """The outputs of a page's parse, as they come, kept in the memo once the parse is complete."""
         self.count("microcred/parse_memo/parsed")
         outputs: list[Any] = []
+        replayable = True
         for output in parsed:
             if isinstance(output, scrapy.Request):
-                outputs.append(FollowUp(output.url, self._route(output) or "", dict(output.cb_kwargs)))
+                route = self._route(output)
+                # Only a request to one of this spider's own callbacks can be made again from the memo.
+                replayable = replayable and route is not None
+                outputs.append(FollowUp(output.url, route or "", dict(output.cb_kwargs)))
             else:
                 outputs.append(output)
             yield output
-        self.memo.put(self._memo_key(response), outputs)
+        if replayable:
+            self.memo.put(self._memo_key(response), outputs)
+        else:
+            self.count("microcred/parse_memo/not_storable")
         # After the memo: a damaged cache entry is tonight's event, not part of what the page gives.
         yield from self._cache_damage_issue(page_meta(response), response.request)
 

@@ -287,6 +287,16 @@ def test_a_memo_naming_a_class_it_may_not_use_is_not_replayed(spider, tmp_path):
     assert parsed == 2 and not (tmp_path / "executed").exists()
 
 
+def test_a_page_that_requests_a_callback_of_no_spider_is_parsed_again_not_replayed(spider):
+    """A follow-up whose callback is not one of the spider's own could not be made again from the memo."""
+    url = ugent_listing_url()
+    response = fetched(spider, url, 200, fetched_at="t1")
+    foreign = Request("https://studiekiezer.ugent.be/elsewhere", callback=print)
+    list(ParseMemoMiddleware.from_crawler(spider.crawler).process_spider_output(response, iter([foreign])))
+    assert spider.crawler.stats.get_value("microcred/parse_memo/not_storable") == 1
+    assert len(spider.memo) == 0
+
+
 def test_outputs_without_an_exact_json_form_are_not_stored(tmp_path):
     memo = ParseMemo(tmp_path / "m.parse-memo.jsonl")
     memo.put(
