@@ -5,8 +5,8 @@ them as JSON lines per run and source. Whether a crawl talks to the live sites o
 is decided by the download handler (``scrapers.routing``), never by the spiders.
 """
 
-# Part of every parse-memo key: a new version never replays what an older spider made of a page (0.2.0: year
-# panes, summer-school prefixes and sub-pages, Ocasys keys).
-SPIDER_VERSION = "0.2.0"
+# The harvester's release, named in the User-Agent and in every record's provenance (``spider_version``). The
+# parse memo does not rely on it: it is keyed on the spiders' code itself (``scrapers.spiders.base.code_version``).
+RELEASE = "0.2.0"
 CONTACT = "registry-maintainers@microcred-registry.example"
-USER_AGENT = f"microcred-registry/{SPIDER_VERSION} (+https://github.com/microcred-registry; {CONTACT})"
+USER_AGENT = f"microcred-registry/{RELEASE} (+https://github.com/microcred-registry; {CONTACT})"

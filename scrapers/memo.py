@@ -2,8 +2,9 @@
 
 The HTTP cache makes an unchanged night cheap on the wire (conditional requests, 304s, no body sent). The memo
 makes it cheap in the spider too: for every page it parses, the spider keeps what the parse produced (items and
-follow-up requests) under the page's URL, the SHA-256 of its body, the inputs the parse was given (the request
-meta the spider set, e.g. the listing card a programme page is read with) and the spider version. When the
+follow-up requests) under the page's URL, the SHA-256 of its body, the inputs the parse was given (the keyword
+arguments the spider gave its callback, e.g. the listing card a programme page is read with) and the SHA-256 of
+the spider's code (``scrapers.spiders.base.code_version``). When the
 server answers 304 for that page the next night, the same body and the same inputs can only give the same
 output, so the spider replays it, with tonight's fetch time, instead of parsing again. Any change to the body,
 the inputs or the spider's code is a miss, and the page is parsed as usual.
@@ -32,8 +33,10 @@ from scrapers.items import CourseUnitItem, HarvestIssue, ProgrammeCourseItem, Pr
 
 logger = logging.getLogger(__name__)
 
-PARSE_INPUT = "parse_input"  # request meta key: digest of the meta the spider gave the request
-FORMAT = "microcred-parse-memo/1"
+PARSE_INPUT = "parse_input"  # request meta key: digest of the keyword arguments the spider gave the callback
+FORMAT = "microcred-parse-memo/2"
+# Memos written by earlier code: their keys can never match tonight's code, so they are set aside, not read.
+OUTDATED_FORMATS = frozenset({"microcred-parse-memo/1"})
 MEMO_SUFFIX = ".parse-memo.jsonl"
 LEGACY_SUFFIX = ".parse-memo.pickle"
 
@@ -50,7 +53,7 @@ def _canonical(value: Any) -> Any:
 
 
 def input_digest(meta: dict[str, Any]) -> str:
-    """A digest of the meta a spider gives a request: what its parse depends on besides the body.
+    """A digest of the keyword arguments a spider gives a callback: what its parse depends on besides the body.
 
     A canonical JSON dump (keys sorted at every level), so it is the same in every process and needs no pickle.
     """
@@ -60,10 +63,11 @@ def input_digest(meta: dict[str, Any]) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class FollowUp:
-    """A follow-up request as the spider made it: its URL and the meta it gave (routing is by URL)."""
+    """A follow-up request as the spider made it: its URL, its callback's name and the callback's arguments."""
 
     url: str
-    meta: dict[str, Any]
+    callback: str
+    cb_kwargs: dict[str, Any]
 
 
 def encode_outputs(outputs: list[Any]) -> list[dict[str, Any]]:
@@ -71,7 +75,7 @@ def encode_outputs(outputs: list[Any]) -> list[dict[str, Any]]:
     encoded = []
     for output in outputs:
         if isinstance(output, FollowUp):
-            encoded.append({"follow": output.url, "meta": output.meta})
+            encoded.append({"follow": output.url, "callback": output.callback, "cb_kwargs": output.cb_kwargs})
         elif type(output).__name__ in ITEM_CLASSES and dataclasses.is_dataclass(output):
             encoded.append({"item": type(output).__name__, "fields": dataclasses.asdict(output)})
         else:
@@ -86,9 +90,10 @@ def decode_outputs(encoded: list[Any]) -> list[Any]:
         if not isinstance(entry, dict):
             raise ValueError("memo output is not an object")
         if "follow" in entry:
-            if not isinstance(entry["follow"], str) or not isinstance(entry.get("meta"), dict):
+            follow, callback, cb_kwargs = entry["follow"], entry.get("callback"), entry.get("cb_kwargs")
+            if not (isinstance(follow, str) and isinstance(callback, str) and isinstance(cb_kwargs, dict)):
                 raise ValueError("malformed follow-up")
-            outputs.append(FollowUp(entry["follow"], entry["meta"]))
+            outputs.append(FollowUp(follow, callback, cb_kwargs))
         else:
             cls = ITEM_CLASSES[entry.get("item")] if entry.get("item") in ITEM_CLASSES else None
             if cls is None or not isinstance(entry.get("fields"), dict):
@@ -103,10 +108,12 @@ class ParseMemo:
         self.stats = stats
         self._previous: dict[tuple, list[Any]] = {}
         self._kept: dict[tuple, list[Any]] = {}
-        # (url, parse input, version) -> the latest key: how a page the revisit policy does not request
+        # (url, parse input, code version) -> the latest key: how a page the revisit policy does not request
         # tonight (no body to key on) finds its last parse.
         self._latest: dict[tuple, tuple] = {}
-        self._latest_by_url: dict[tuple, tuple] = {}  # (url, version) -> the latest key, whatever the inputs
+        self._latest_by_url: dict[
+            tuple, tuple
+        ] = {}  # (url, code version) -> the latest key, whatever the inputs
         if path is None:
             return
         self._forget_legacy(path)
@@ -133,6 +140,10 @@ class ParseMemo:
             raw = path.read_bytes()
             header_line, _, rest = raw.partition(b"\n")
             header = json.loads(header_line)
+            if isinstance(header, dict) and header.get("format") in OUTDATED_FORMATS:
+                logger.info("parse memo %s written by earlier code (%s); not read", path, header["format"])
+                self._count("microcred/parse_memo/outdated")
+                return {}
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise ValueError(f"not a {FORMAT} file")
             if hashlib.sha256(rest).hexdigest() != header.get("sha256"):
@@ -187,11 +198,11 @@ class ParseMemo:
             self._latest_by_url[(key[0], key[3])] = key
 
     def latest_key(self, url: str, parse_input: str | None, version: str) -> tuple | None:
-        """The key of the last parse of ``url`` with these inputs and this spider version, or ``None``."""
+        """The key of the last parse of ``url`` with these inputs and this code version, or ``None``."""
         return self._latest.get((url, parse_input or "", version))
 
     def latest_for_url(self, url: str, version: str) -> tuple | None:
-        """The key of the last parse of ``url`` by this spider version, whatever inputs it was given."""
+        """The key of the last parse of ``url`` by this code version, whatever inputs it was given."""
         return self._latest_by_url.get((url, version))
 
     def retain(self, url: str, parse_input: str | None, version: str) -> None:

@@ -1,6 +1,6 @@
 """Scrapy middlewares: what the network actually answered (for provenance, the run log and the politeness
-figures), pages the revisit policy leaves out tonight, and pages whose charset the server mislabelled (read
-right, and recorded)."""
+figures), pages the revisit policy leaves out tonight, pages replayed from the parse memo instead of parsed, and
+pages whose charset the server mislabelled (read right, and recorded)."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ class CharsetIssueSpiderMiddleware:
             return None
         return spider.issue(
             response,
-            page_kind=spider.page_kind(response.url),
+            page_kind=spider.page_kind(response),
             reason="charset_mismatch",
             detail=f"declared charset {declared}, but the body is UTF-8; read as UTF-8",
         )
@@ -163,3 +163,49 @@ class CharsetIssueSpiderMiddleware:
         issue = self._issue(response, spider)
         if issue is not None:
             yield issue
+
+
+class ParseMemoMiddleware:
+    """Runs every page through its spider's parse memo: a page answered 304 with the same body and inputs, or
+    not requested tonight, is replayed from the memo (``RegistrySpider.replayed``) and its callback's
+    generator is never started, so the page is not parsed at all; any other page's outputs pass through as
+    they come and are kept in the memo (``RegistrySpider.memorised``).
+
+    Only a page that reached its callback (a 2xx) is the memo's: an errback's output (an HTTP error recorded as
+    an issue) passes through as it is.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _spider(self, response):
+        spider = self.crawler.spider
+        memoised = 200 <= response.status < 300 and hasattr(spider, "replayed")
+        return spider if memoised else None
+
+    def process_spider_output(self, response, result):
+        spider = self._spider(response)
+        if spider is None:
+            yield from result
+            return
+        yield from spider.through_memo(response, result)
+
+    async def process_spider_output_async(self, response, result):
+        spider = self._spider(response)
+        replayed = spider.replayed(response) if spider is not None else None
+        if spider is None or replayed is not None:
+            # Not the memo's page, or replayed: then ``result`` is not read, and the callback never runs.
+            for output in replayed or ():
+                yield output
+            if spider is None:
+                async for output in result:
+                    yield output
+            return
+        # The memo keeps a page's outputs in order: those of the async chain are collected, then passed on.
+        outputs = [output async for output in result]
+        for output in spider.memorised(response, outputs):
+            yield output

@@ -69,7 +69,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Also below the cache, so the copy it stores (and later 304s reuse) is read with the right charset.
     "scrapers.middlewares.CharsetRepairMiddleware": 960,
 }
-SPIDER_MIDDLEWARES = {"scrapers.middlewares.CharsetIssueSpiderMiddleware": 800}
+SPIDER_MIDDLEWARES = {
+    "scrapers.middlewares.CharsetIssueSpiderMiddleware": 800,
+    # Closest to the spider: what it wraps is the callback's own output (replayed or parsed).
+    "scrapers.middlewares.ParseMemoMiddleware": 950,
+}
 
 ITEM_PIPELINES = {
     "scrapers.pipelines.FieldStatsPipeline": 100,

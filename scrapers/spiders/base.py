@@ -1,10 +1,17 @@
-"""The base spider: what every institution's spider shares.
+"""The base spider: what every institution's spider shares, so that each site's spider says only what differs.
 
-Subclasses declare their ``name`` (the institution id), ``allowed_domains``, ``start_urls_for(year)`` and
-``routes`` (URL pattern -> callback name). Callbacks are pure: they read a response and yield items or
-requests, with no I/O of their own, so tests call them on saved pages and ``microcred parse`` runs them on a
-file. Failures (HTTP errors, pages missing what they must have) become ``HarvestIssue`` items with a
-reason instead of exceptions or silent drops.
+A site's spider declares its ``name`` (the institution id), ``allowed_domains``, ``default_years``, the
+requests a crawl starts from (``start_requests_for(year)``) and one ``parse_<route>`` callback per kind of page.
+Every request names its callback and passes what that callback needs to know as keyword arguments
+(``self.follow(url, self.parse_programme, card=card)``, i.e. Scrapy's ``cb_kwargs``).
+
+Callbacks are pure generators: they read a response and yield items or requests, with no I/O of their own, so
+tests call them on saved pages and ``microcred parse`` runs them on a file. Failures (HTTP errors, pages
+missing what they must have) become ``HarvestIssue`` items with a reason instead of exceptions or silent drops.
+
+What is not about one site lives here and in ``scrapers.middlewares.ParseMemoMiddleware``: provenance, the
+parse memo (a page answered 304 is replayed, not parsed), the revisit policy (a page not due tonight is
+replayed, not requested), and the recording of failed requests (``on_error``).
 """
 
 from __future__ import annotations
@@ -12,18 +19,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector, SelectorList
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from scrapers import SPIDER_VERSION
+from scrapers import RELEASE
 from scrapers.httpcache import CACHE_DAMAGED
 from scrapers.items import HarvestIssue
 from scrapers.memo import MEMO_SUFFIX, PARSE_INPUT, FollowUp, ParseMemo, input_digest
@@ -31,15 +41,15 @@ from scrapers.revisit import NOT_IN_MEMO, STATE_SUFFIX, RevisitPolicy, clock_fro
 
 REVISIT_SKIPPED = "revisit_skipped"  # request meta: not requested tonight, replayed from the memo
 REVISIT_FORCE = "revisit_force"  # request meta: fetch whatever the policy says (the replay was not possible)
-GIVEN_KEYS = (
-    "given_keys"  # request meta: the keys the spider itself gave (the parse input's digest is of them)
-)
+
+Callback = Callable[..., Iterator[Any]]
 
 
 def clean_text(parts: Iterable[str] | str | None) -> str | None:
-    """The text a reader sees: pieces joined, runs of HTML white space folded to one space, ends trimmed.
+    """The text a reader sees: pieces joined, runs of white space folded to one space, ends trimmed.
 
-    Nothing else is changed (no case folding, no unit stripping): raw means raw.
+    For strings that do not come from a selector (JSON values, texts joined from several nodes); nothing else
+    is changed (no case folding, no unit stripping): raw means raw.
     """
     if parts is None:
         return None
@@ -48,23 +58,68 @@ def clean_text(parts: Iterable[str] | str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-def text_of(element) -> str | None:
-    """``clean_text`` of an lxml element's text with its descendants' (lxml's itertext skips comments)."""
-    return None if element is None else clean_text(element.itertext())
+def text_of(selection: Selector | SelectorList) -> str | None:
+    """The text a reader sees in a selected element (the first of a list): its text nodes joined with a
+    space, white space folded (``clean_text``). Not XPath's ``normalize-space()``: that joins text nodes
+    without a space and folds ASCII white space only, where pages put a no-break space."""
+    first = selection[0] if isinstance(selection, SelectorList) else selection
+    return clean_text(first.xpath(".//text()").getall()) if first is not None else None
 
 
-def page_tree(response: Response):
-    """The lxml root of an HTML response, parsed once by Scrapy's own selector (and cached on it)."""
-    return response.selector.root
+def entries_of(selection: SelectorList) -> list[str]:
+    """The non-empty text of every selected element (list items, paragraphs), in document order."""
+    return [text for element in selection if (text := text_of(element))]
+
+
+def is_micro_credential(*texts: str | None) -> bool:
+    """Whether a card's texts (its type, its title, its tags) call it a micro-credential, in either spelling."""
+    joined = " ".join(text for text in texts if text).lower()
+    return "micro-credential" in joined or "microcredential" in joined
+
+
+def code_version(spider_class: type) -> str:
+    """The SHA-256 of the code a spider class parses with: the source files of every class it is made of
+    (the site's module, this base) and of the modules its items are built from (``helper_modules``).
+
+    Part of every parse-memo key, so any edit to the parsing code is a miss and the page is parsed again.
+    Computed once per class and process.
+    """
+    return _code_version(spider_class)
+
+
+@cache
+def _code_version(spider_class: type) -> str:
+    modules = [
+        cls.__module__
+        for cls in spider_class.__mro__
+        if not cls.__module__.startswith(("scrapy", "builtins"))
+    ]
+    modules += list(getattr(spider_class, "helper_modules", ()))
+    digest = hashlib.sha256()
+    for name in dict.fromkeys(modules):
+        module = sys.modules.get(name)
+        source = getattr(module, "__file__", None)
+        if source is None:
+            raise LookupError(f"no source file for module {name} of {spider_class.__qualname__}")
+        # The bytes only, not the module's name or path: the same code is the same parse wherever it lives.
+        code = Path(source).read_bytes()
+        digest.update(str(len(code)).encode() + b"\0" + code)
+    return digest.hexdigest()
 
 
 class RegistrySpider(scrapy.Spider):
-    """Shared plumbing: typed arguments, routing by URL, provenance, and issues instead of crashes."""
+    """Shared plumbing: typed arguments, provenance, the memo and revisit hooks, issues instead of crashes."""
 
-    routes: ClassVar[list[tuple[str, str]]] = []  # (regex on the URL, callback name), first match wins
-    # Routes revalidated every night whatever the revisit policy says: the pages a change is seen on.
-    listing_routes: ClassVar[frozenset[str]] = frozenset()
     default_years: ClassVar[tuple[int, ...]] = ()
+    # The callbacks whose pages are revalidated every night whatever the revisit policy says: the pages a
+    # change is seen on (listings).
+    listing_routes: ClassVar[frozenset[str]] = frozenset()
+    # (regex on the URL, callback name), first match wins. Only for a page handed over without its request
+    # (``microcred parse`` of a saved file, and the issue kind of such a page): a crawl's requests name their
+    # callback.
+    routes: ClassVar[list[tuple[str, str]]] = []
+    # Modules besides the spider's own classes whose code shapes what a parse gives (see ``code_version``).
+    helper_modules: ClassVar[tuple[str, ...]] = ("scrapers.items",)
 
     def __init__(self, *args: Any, years: str | Iterable[int] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -76,39 +131,41 @@ class RegistrySpider(scrapy.Spider):
             self.years = [int(y) for y in years]
         self._compiled_routes = [(re.compile(pattern), name) for pattern, name in self.routes]
 
-    # -- crawling -----------------------------------------------------------------------------------
-    def start_urls_for(self, year: int) -> Iterable[str]:
+    # -- hooks a site's spider fills in ---------------------------------------------------------------
+    def start_requests_for(self, year: int) -> Iterable[scrapy.Request]:
+        """The requests a crawl of ``year`` starts from (listings, catalogues)."""
         raise NotImplementedError
 
+    # -- crawling -----------------------------------------------------------------------------------
     async def start(self):
         for year in self.years:
-            for url in self.start_urls_for(year):
-                yield self.request(url, meta={"academic_year": year})
+            for request in self.start_requests_for(year):
+                yield request
 
-    def request(self, url: str, *, meta: dict[str, Any] | None = None, **kwargs: Any) -> scrapy.Request:
-        """A request routed to its callback by URL, with failures recorded through ``on_error``.
+    def follow(self, url: str, callback: Callback, **context: Any) -> scrapy.Request:
+        """A request for ``url`` parsed by ``callback``, which is given ``context`` as keyword arguments.
 
-        The callback is ``parse_page``, which calls the route's parser (``meta["route"]``) or, for a page the
-        server answered 304 for, replays what that parser produced last time (``scrapers.memo``).
+        A request that fails for good is recorded by ``on_error``. The digest of ``context`` is what the
+        parse memo and the revisit policy know the page's inputs by (a changed listing card is a new parse).
         """
-        given = dict(meta or {})
-        route = self.callback_for(url).__name__
         return scrapy.Request(
             url,
-            callback=self.parse_page,
+            callback=callback,
+            cb_kwargs=context,
             errback=self.on_error,
-            meta={**given, "route": route, PARSE_INPUT: input_digest(given), GIVEN_KEYS: sorted(given)},
-            **kwargs,
+            meta={PARSE_INPUT: input_digest(context)},
         )
+
+    @property
+    def code_version(self) -> str:
+        return code_version(type(self))
 
     @property
     def memo(self) -> ParseMemo:
         """The parse memo of this crawl (beside the HTTP cache when there is one)."""
         if getattr(self, "_memo", None) is None:
-            settings = getattr(self, "settings", None)
-            cache_dir = settings.get("HTTPCACHE_DIR") if settings is not None else None
-            enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED") and cache_dir
-            path = Path(cache_dir) / f"{self.name}{MEMO_SUFFIX}" if enabled else None
+            cache_dir = self._cache_dir()
+            path = Path(cache_dir) / f"{self.name}{MEMO_SUFFIX}" if cache_dir else None
             self._memo = ParseMemo(path, stats=self.crawler_stats)
         return self._memo
 
@@ -117,22 +174,32 @@ class RegistrySpider(scrapy.Spider):
         """The revisit policy of this crawl (its state beside the HTTP cache; none kept without a cache)."""
         if getattr(self, "_revisit", None) is None:
             settings = getattr(self, "settings", None)
-            cache_dir = settings.get("HTTPCACHE_DIR") if settings is not None else None
-            enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED") and cache_dir
+            cache_dir = self._cache_dir()
             self._revisit = RevisitPolicy(
-                Path(cache_dir) / f"{self.name}{STATE_SUFFIX}" if enabled else None,
+                Path(cache_dir) / f"{self.name}{STATE_SUFFIX}" if cache_dir else None,
                 clock=clock_from(settings.get("MICROCRED_NOW") if settings is not None else None),
                 # Without a cache there is nothing to replay from: every page is requested.
-                revalidate_all=not enabled or settings.getbool("MICROCRED_REVALIDATE_ALL"),
+                revalidate_all=not cache_dir or settings.getbool("MICROCRED_REVALIDATE_ALL"),
                 stats=self.crawler_stats,
             )
         return self._revisit
+
+    def _cache_dir(self) -> str | None:
+        settings = getattr(self, "settings", None)
+        if settings is None or not settings.getbool("HTTPCACHE_ENABLED"):
+            return None
+        return settings.get("HTTPCACHE_DIR") or None
+
+    def _route(self, request: scrapy.Request) -> str | None:
+        """The name of the callback of one of this spider's own requests (None for robots.txt and the like)."""
+        callback = request.callback
+        return callback.__name__ if getattr(callback, "__self__", None) is self else None
 
     def revisit_skip(self, request: scrapy.Request) -> bool:
         """Whether ``request`` is left out tonight (its page replayed from the memo): called by
         ``scrapers.middlewares.RevisitMiddleware`` before anything is sent."""
         meta = request.meta
-        route = meta.get("route")
+        route = self._route(request)
         if route is None or route in self.listing_routes or meta.get(REVISIT_FORCE):
             return False
         policy = self.revisit
@@ -140,7 +207,7 @@ class RegistrySpider(scrapy.Spider):
             return False
         card = meta.get(PARSE_INPUT) or ""
         reason = policy.reason_to_fetch(request.url, card)
-        if reason is None and self.memo.latest_for_url(request.url, SPIDER_VERSION) is None:
+        if reason is None and self.memo.latest_for_url(request.url, self.code_version) is None:
             reason = NOT_IN_MEMO
         if reason is not None:
             self.count(f"microcred/revisit/fetched/{reason}")
@@ -149,22 +216,85 @@ class RegistrySpider(scrapy.Spider):
         self.count("microcred/revisit/skipped")
         return True
 
+    # -- the parse memo (run by scrapers.middlewares.ParseMemoMiddleware around every callback) ---------
+    def through_memo(self, response: Response, parsed: Iterable[Any]) -> Iterator[Any]:
+        """What a page gives: ``parsed`` (the callback's own output, a generator not yet started), or the
+        memo's replay of its last parse for a page answered 304 or not requested tonight, in which case
+        ``parsed`` is never started and the page is not parsed at all."""
+        replayed = self.replayed(response)
+        if replayed is not None:
+            yield from replayed
+            return
+        yield from self.memorised(response, parsed)
+
+    def replayed(self, response: Response) -> list[Any] | None:
+        """The memo's replay of a page not requested tonight or answered 304 with the same body and inputs
+        (parsed by this same code), or ``None`` when the page is to be parsed. Records the page as verified."""
+        meta = page_meta(response)
+        if meta.get(REVISIT_SKIPPED):
+            return list(self._replay_skipped(response))
+        self._record_verified(response, meta)
+        if meta.get("server_status") == 304:
+            stored = self.memo.get(self._memo_key(response))
+            if stored is not None:
+                self.count("microcred/parse_memo/replayed")
+                return list(self._replay(stored, response))
+        return None
+
+    def memorised(self, response: Response, parsed: Iterable[Any]) -> Iterator[Any]:
+        """The outputs of a page's parse, as they come, kept in the memo once the parse is complete."""
+        self.count("microcred/parse_memo/parsed")
+        outputs: list[Any] = []
+        replayable = True
+        for output in parsed:
+            if isinstance(output, scrapy.Request):
+                route = self._route(output)
+                # Only a request to one of this spider's own callbacks can be made again from the memo.
+                replayable = replayable and route is not None
+                outputs.append(FollowUp(output.url, route or "", dict(output.cb_kwargs)))
+            else:
+                outputs.append(output)
+            yield output
+        if replayable:
+            self.memo.put(self._memo_key(response), outputs)
+        else:
+            self.count("microcred/parse_memo/not_storable")
+        # After the memo: a damaged cache entry is tonight's event, not part of what the page gives.
+        yield from self._cache_damage_issue(page_meta(response), response.request)
+
+    def _memo_key(self, response: Response) -> tuple:
+        return ParseMemo.key(
+            response.url, response.body, page_meta(response).get(PARSE_INPUT), self.code_version
+        )
+
+    def _again(self, follow_up: FollowUp) -> scrapy.Request:
+        """A stored follow-up as a request again; only this spider's own ``parse_`` callbacks are named."""
+        callback = (
+            getattr(self, follow_up.callback, None) if follow_up.callback.startswith("parse_") else None
+        )
+        if callback is None:  # a memo is keyed on this code, so it names only callbacks it has
+            raise LookupError(f"no callback {follow_up.callback!r} on {self.name}")
+        return self.follow(follow_up.url, callback, **follow_up.cb_kwargs)
+
     def _replay_skipped(self, response: Response) -> Iterator[Any]:
         """The last good outputs of a page not requested tonight, as they were (old fetch and verification
         times); a page whose replay is missing after all is requested after all."""
         meta = page_meta(response)
         # The page's last parse, with whichever of its known cards it was reached by then.
-        key = self.memo.latest_key(response.url, meta.get(PARSE_INPUT), SPIDER_VERSION)
-        key = key or self.memo.latest_for_url(response.url, SPIDER_VERSION)
+        key = self.memo.latest_key(response.url, meta.get(PARSE_INPUT), self.code_version)
+        key = key or self.memo.latest_for_url(response.url, self.code_version)
         stored = self.memo.get(key) if key is not None else None
         if stored is None:
             self.count("microcred/revisit/replay_missing")
-            forced = self.request(response.url, meta=_spider_meta(meta), dont_filter=True)
+            request = response.request
+            forced = self.follow(response.url, request.callback, **request.cb_kwargs).replace(
+                dont_filter=True
+            )
             forced.meta[REVISIT_FORCE] = True
             yield forced
             return
         for output in stored:
-            yield self.request(output.url, meta=output.meta) if isinstance(output, FollowUp) else output
+            yield self._again(output) if isinstance(output, FollowUp) else output
 
     def _record_verified(self, response: Response, meta: dict[str, Any]) -> None:
         if meta.get("server_status") not in (200, 304):
@@ -178,62 +308,11 @@ class RegistrySpider(scrapy.Spider):
         if changed:
             self.count("microcred/revisit/changed")
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        """Parses a page with its route's parser, or replays the memo for a page answered 304 or not
-        requested tonight (the revisit policy)."""
-        meta = page_meta(response)
-        if meta.get(REVISIT_SKIPPED):
-            yield from self._replay_skipped(response)
-            return
-        self._record_verified(response, meta)
-        parser = getattr(self, meta.get("route") or "", None) or self.callback_for(response.url)
-        key = ParseMemo.key(response.url, response.body, meta.get(PARSE_INPUT), SPIDER_VERSION)
-        if meta.get("server_status") == 304:
-            stored = self.memo.get(key)
-            if stored is not None:
-                self.count("microcred/parse_memo/replayed")
-                yield from self._replay(stored, response)
-                return
-        self.count("microcred/parse_memo/parsed")
-        outputs: list[Any] = []
-        for output in parser(response):
-            if isinstance(output, scrapy.Request):
-                given = {k: v for k, v in output.meta.items() if k not in ("route", PARSE_INPUT, GIVEN_KEYS)}
-                outputs.append(FollowUp(output.url, given))
-            else:
-                outputs.append(output)
-            yield output
-        self.memo.put(key, outputs)
-        # After the memo: a damaged cache entry is tonight's event, not part of what the page gives.
-        yield from self._cache_damage_issue(meta, response.url)
-
-    def _cache_damage_issue(self, meta: dict[str, Any], url: str) -> Iterator[HarvestIssue]:
-        """A ``cache_damaged`` issue when the HTTP cache refused this page's stored copy (scrapers/httpcache.py):
-        the page was fetched whole again, and the damaged file is named. Once per request."""
-        detail = meta.get(CACHE_DAMAGED)
-        if not detail or meta.get("cache_damage_recorded"):
-            return
-        meta["cache_damage_recorded"] = True
-        page_kind = self.page_kind(url)
-        self.count(f"microcred/issue/{page_kind}/cache_damaged")
-        yield HarvestIssue(
-            page_kind=page_kind,
-            reason="cache_damaged",
-            detail=f"stored copy not used, page fetched again: {detail}"[:500],
-            source=self.name,
-            source_url=url,
-            fetched_at=meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
-            http_status=int(meta.get("server_status") or 0),
-            body_sha256="",
-            spider=self.name,
-            spider_version=SPIDER_VERSION,
-        )
-
     def _replay(self, stored: list[Any], response: Response) -> Iterator[Any]:
         fresh = self.provenance(response)
         for output in stored:
             if isinstance(output, FollowUp):
-                yield self.request(output.url, meta=output.meta)
+                yield self._again(output)
             elif dataclasses.is_dataclass(output):
                 # The same record, seen again tonight: tonight's fetch time and status.
                 names = {f.name for f in dataclasses.fields(output)}
@@ -244,31 +323,63 @@ class RegistrySpider(scrapy.Spider):
             else:
                 yield output
 
-    def count(self, key: str) -> None:
-        """Adds one to the crawl stat ``key`` (a spider used outside a crawl has no stats)."""
-        if self.crawler_stats is not None:
-            self.crawler_stats.inc_value(key)
-
-    def page_kind(self, url: str) -> str:
-        """The kind of page ``url`` is, as issues name it: its route's parser without ``parse_``."""
-        return getattr(self.callback_for(url), "__name__", "unknown").removeprefix("parse_")
+    def _cache_damage_issue(
+        self, meta: dict[str, Any], request: scrapy.Request | None
+    ) -> Iterator[HarvestIssue]:
+        """A ``cache_damaged`` issue when the HTTP cache refused this page's stored copy (scrapers/httpcache.py):
+        the page was fetched whole again, and the damaged file is named. Once per request."""
+        detail = meta.get(CACHE_DAMAGED)
+        if not detail or meta.get("cache_damage_recorded") or request is None:
+            return
+        meta["cache_damage_recorded"] = True
+        page_kind = self.page_kind(request)
+        self.count(f"microcred/issue/{page_kind}/cache_damaged")
+        yield HarvestIssue(
+            page_kind=page_kind,
+            reason="cache_damaged",
+            detail=f"stored copy not used, page fetched again: {detail}"[:500],
+            source=self.name,
+            source_url=request.url,
+            fetched_at=meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
+            http_status=int(meta.get("server_status") or 0),
+            body_sha256="",
+            spider=self.name,
+            spider_version=RELEASE,
+        )
 
     def closed(self, reason: str) -> None:
         self.memo.save()
         self.revisit.save()
 
-    def callback_for(self, url: str):
+    # -- a page without its request ---------------------------------------------------------------------
+    def callback_for(self, url: str) -> Callback:
+        """The callback for a page by its URL (``routes``), for a page handed over without its request."""
         for pattern, name in self._compiled_routes:
             if pattern.search(url):
                 return getattr(self, name)
         return self.parse_unrouted
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Parses any page by routing on its URL (used by ``microcred parse``)."""
-        yield from self.callback_for(response.url)(response)
+    def parse(self, response: Response, **context: Any) -> Iterator[Any]:
+        """Scrapy's default callback, reached only by a page parsed without its callback (``microcred parse``,
+        tests on saved pages): the callback is chosen by the URL, and given the arguments of the response's
+        request, if it has one."""
+        if not context:
+            request = getattr(response, "request", None)
+            context = dict(request.cb_kwargs) if request is not None else {}
+        yield from self.callback_for(response.url)(response, **context)
 
     def parse_unrouted(self, response: Response) -> Iterator[Any]:
         yield self.issue(response, page_kind="unknown", reason="unrouted_url", detail=response.url)
+
+    def page_kind(self, page: scrapy.Request | Response | str) -> str:
+        """The kind of page a request (or response, or bare URL) is, as issues name it: its callback
+        without ``parse_``."""
+        request = page.request if isinstance(page, Response) else page
+        route = self._route(request) if isinstance(request, scrapy.Request) else None
+        if route is None:
+            url = page if isinstance(page, str) else page.url
+            route = getattr(self.callback_for(url), "__name__", "unknown")
+        return route.removeprefix("parse_")
 
     def own_domain(self, url: str) -> bool:
         """Whether ``url`` is on one of the institution's own domains (the only ones a spider follows)."""
@@ -287,25 +398,30 @@ class RegistrySpider(scrapy.Spider):
             "http_status": response.status,
             "body_sha256": hashlib.sha256(response.body).hexdigest(),
             "spider": self.name,
-            "spider_version": SPIDER_VERSION,
+            "spider_version": RELEASE,
         }
 
     def issue(self, response: Response, *, page_kind: str, reason: str, detail: str | None = None):
         self.count(f"microcred/issue/{page_kind}/{reason}")
         return HarvestIssue(page_kind=page_kind, reason=reason, detail=detail, **self.provenance(response))
 
+    def count(self, key: str) -> None:
+        """Adds one to the crawl stat ``key`` (a spider used outside a crawl has no stats)."""
+        if self.crawler_stats is not None:
+            self.crawler_stats.inc_value(key)
+
     @property
     def crawler_stats(self):
         crawler = getattr(self, "crawler", None)
         return crawler.stats if crawler is not None else None
 
-    def on_error(self, failure) -> Iterator[HarvestIssue]:
+    def on_error(self, failure) -> Iterator[Any]:
         """Requests that failed for good (after retries) are recorded, with the reason, as issues."""
         request = failure.request
-        page_kind = self.page_kind(request.url)
+        page_kind = self.page_kind(request)
         # The page's last parse stays in the memo, so it can be replayed on a later night once it answers.
-        self.memo.retain(request.url, request.meta.get(PARSE_INPUT), SPIDER_VERSION)
-        yield from self._cache_damage_issue(request.meta, request.url)
+        self.memo.retain(request.url, request.meta.get(PARSE_INPUT), self.code_version)
+        yield from self._cache_damage_issue(request.meta, request)
         if failure.check(HttpError):
             response = failure.value.response
             yield self.issue(
@@ -331,13 +447,8 @@ class RegistrySpider(scrapy.Spider):
             http_status=0,
             body_sha256="",
             spider=self.name,
-            spider_version=SPIDER_VERSION,
+            spider_version=RELEASE,
         )
-
-
-def _spider_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """The meta the spider gave a request (what its parse input digest was made from), for re-requesting."""
-    return {k: meta[k] for k in meta.get(GIVEN_KEYS, ()) if k in meta}
 
 
 def page_meta(response: Response) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""University of Groningen: www.rug.nl and the Ocasys course catalogue API (sites.md §3).
+"""University of Groningen: www.rug.nl and the Ocasys course catalogue API (ocasys.rug.nl/api).
 
 Entry points (per academic year): the microcredentials page under quality assurance, whose block of offered
 microcredentials links summer/winter school pages (``/education/summer-winter-schools/{slug}/?lang=en``) and
@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 from scrapy.http import Response, TextResponse
 
 from scrapers.items import CourseUnitItem, ProgrammeCourseItem, ProgrammeItem
-from scrapers.spiders.base import RegistrySpider, clean_text, page_meta
+from scrapers.spiders.base import RegistrySpider, clean_text
 
 WWW = "https://www.rug.nl"
 OCASYS = "https://ocasys.rug.nl"
@@ -36,7 +36,7 @@ _SCHOOL_LINK = re.compile(r"^https?://(?:www\.)?rug\.nl/education/summer-winter-
 _API_YEAR = re.compile(r"/api/(?:faculty/catalog/)?(\d{4}-\d{4})\b")
 _MICRO_TITLE = re.compile(r"^\s*micro-?credential", re.IGNORECASE)
 
-# What the faculty catalogue is known to carry (real records in sites.md §5, and our snapshot). Anything else
+# What the faculty catalogue is known to carry (the real records in tests/fixtures/real/rug, and our snapshot). Anything else
 # is counted (``microcred/ocasys/unknown_key/…``, ``…/unknown_level/…``) and otherwise ignored: the API
 # may grow, and a new key or level must never stop a harvest.
 _FACULTY_KEYS = frozenset(
@@ -232,9 +232,9 @@ class RugSpider(RegistrySpider):
         else:
             self.current_year = max(self.years) if self.years else self.default_years[-1]
 
-    def start_urls_for(self, year: int):
-        yield OVERVIEW_URL
-        yield faculty_catalog_url(year)
+    def start_requests_for(self, year: int):
+        yield self.follow(OVERVIEW_URL, self.parse_overview)
+        yield self.follow(faculty_catalog_url(year), self.parse_faculty_catalog)
 
     # -- www.rug.nl ---------------------------------------------------------------------------------
     def parse_overview(self, response: Response) -> Iterator[Any]:
@@ -253,10 +253,10 @@ class RugSpider(RegistrySpider):
             }
             if api_url := course_api_url_for_link(href, self.current_year):
                 found += 1
-                yield self.request(api_url, meta={"microcredential": True, "listing": listing})
+                yield self.follow(api_url, self.parse_course, microcredential=True, listing=listing)
             elif school_slug(href) and not href.split("?", 1)[0].rstrip("/").endswith("apply-now"):
                 found += 1
-                yield self.request(href, meta={"listing": listing})
+                yield self.follow(href, self.parse_school, listing=listing)
             elif link.xpath("ancestor::*[@id='microcredentials-offered']") and not self.own_domain(href):
                 # An offer hosted elsewhere is not followed (politeness: own domains only), but it is on the
                 # university's list, so it is recorded from the listing rather than silently dropped.
@@ -276,7 +276,7 @@ class RugSpider(RegistrySpider):
         if not found:
             yield self.issue(response, page_kind="overview", reason="no_microcredential_links")
 
-    def parse_school(self, response: Response) -> Iterator[Any]:
+    def parse_school(self, response: Response, listing: dict[str, Any] | None = None) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             yield self.issue(response, page_kind="school", reason="not_text")
             return
@@ -309,7 +309,7 @@ class RugSpider(RegistrySpider):
             kind = title
         lang = response.xpath("/html/@lang").get()
         page_language = (lang or "").split("-")[0].lower() or ("en" if "lang=en" in response.url else "nl")
-        listing = page_meta(response).get("listing", {})
+        listing = listing or {}
         faculty = next((value for label, value in info.items() if label.lower() in _ORGANISER_LABELS), None)
         yield ProgrammeItem(
             source_code=slug,
@@ -370,12 +370,11 @@ class RugSpider(RegistrySpider):
         return [text for item in items if (text := clean_text(item.xpath(".//text()").getall()))]
 
     # -- ocasys.rug.nl ------------------------------------------------------------------------------
-    def parse_catalog_link(self, response: Response) -> Iterator[Any]:
+    def parse_catalog_link(self, response: Response, listing: dict[str, Any] | None = None) -> Iterator[Any]:
         """A catalogue web page (a JavaScript shell): follow the JSON API record instead."""
         api_url = course_api_url_for_link(response.url, self.current_year)
         if api_url:
-            listing = page_meta(response).get("listing", {})
-            yield self.request(api_url, meta={"listing": listing, "microcredential": True})
+            yield self.follow(api_url, self.parse_course, listing=listing or {}, microcredential=True)
 
     def _json(self, response: Response, page_kind: str) -> tuple[Any, Any]:
         """(data, None) or (None, issue) for a body that is not JSON."""
@@ -446,14 +445,14 @@ class RugSpider(RegistrySpider):
                     else None,
                     "languages_raw": _languages(program),
                 }
-                yield self.request(api_scheme_url(year_text, code), meta={"listing": listing})
+                yield self.follow(api_scheme_url(year_text, code), self.parse_scheme, listing=listing)
 
     def _count_unknown_keys(self, where: str, record: dict, known: frozenset[str]) -> None:
         for key in record:
             if key not in known:
                 self.count(f"microcred/ocasys/unknown_key/{where}/{str(key)[:40]}")
 
-    def parse_scheme(self, response: Response) -> Iterator[Any]:
+    def parse_scheme(self, response: Response, listing: dict[str, Any] | None = None) -> Iterator[Any]:
         data, issue = self._json(response, "scheme")
         if issue:
             yield issue
@@ -476,7 +475,7 @@ class RugSpider(RegistrySpider):
             if year_match
             else None
         )
-        listing = page_meta(response).get("listing", {})
+        listing = listing or {}
         provenance = self.provenance(response)
         info = {
             label: value
@@ -533,16 +532,24 @@ class RugSpider(RegistrySpider):
                 )
                 position += 1
                 if course_code and year_text:
-                    yield self.request(api_course_url(year_text, course_code), meta={"scheme": code})
+                    # ``scheme`` names the programme that listed the course: one course listed by two schemes is
+                    # two parse inputs, as it always was.
+                    yield self.follow(api_course_url(year_text, course_code), self.parse_course, scheme=code)
                 elif not course_code:
                     yield self.issue(
                         response, page_kind="scheme", reason="entry_without_course_code", detail=code
                     )
 
-    def parse_course(self, response: Response) -> Iterator[Any]:
+    def parse_course(
+        self,
+        response: Response,
+        microcredential: bool = False,
+        listing: dict[str, Any] | None = None,
+        scheme: str | None = None,
+    ) -> Iterator[Any]:
         """A course record (``/course/{CODE}``, or ``/course/page/{CODE}`` which wraps it in ``course``).
 
-        A course linked from the overview (request meta ``microcredential``) is itself a microcredential:
+        A course linked from the overview (``microcredential``) is itself a microcredential:
         it also gives a ProgrammeItem and the ProgrammeCourseItem linking it to its own course unit.
         """
         data, issue = self._json(response, "course")
@@ -588,9 +595,8 @@ class RugSpider(RegistrySpider):
         hours_raw = _number_text(data.get("hours"))
         title = _english(data.get("title"))
         provenance = self.provenance(response)
-        meta = page_meta(response)
-        if meta.get("microcredential"):
-            listing = meta.get("listing", {})
+        if microcredential:
+            listing = listing or {}
             terms = [offering.get("term") for offering in offerings if isinstance(offering.get("term"), dict)]
             info = {
                 label: value

@@ -75,6 +75,27 @@ def test_second_night_is_answered_with_304s(two_nights):
         assert len(night1) == len(night2)
 
 
+def test_a_page_answered_304_is_replayed_from_the_memo_not_parsed(two_nights):
+    """Through Scrapy's own chain (the memo spider middleware): every page answered 304 tonight is replayed,
+    only the others are parsed, and the replay gives the same records as the parse did."""
+    first, second = two_nights
+    assert first.stats.get("microcred/parse_memo/replayed", 0) == 0
+    assert first.stats["microcred/parse_memo/parsed"] == first.pages_fetched - 1  # robots.txt is no page
+    replayed = second.stats["microcred/parse_memo/replayed"]
+    assert replayed == second.not_modified - 1  # robots.txt answers 304 too
+    assert (
+        replayed + second.stats.get("microcred/parse_memo/parsed", 0)
+        == first.stats["microcred/parse_memo/parsed"]
+    )
+
+    def records(night) -> list[dict]:
+        rows = [json.loads(line) for line in (night.landing_dir / "programme.jsonl").read_text().splitlines()]
+        drop = ("fetched_at", "last_verified_at", "run_id")
+        return sorted(({k: v for k, v in row.items() if k not in drop} for row in rows), key=json.dumps)
+
+    assert records(second) == records(first)
+
+
 def test_a_crawl_ends_with_the_process_that_started_it(snapshot_server, tmp_path):
     """Issue 16: killing a refresh left its crawl subprocess landing pages for minutes. The crawl asks the
     kernel to end it with its starter (``--parent-pid``), so a SIGKILL of the starter ends the crawl too."""

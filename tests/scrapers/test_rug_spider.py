@@ -22,10 +22,12 @@ OVERVIEW = f"{WWW}/about-ug/organization/quality-assurance/in-practice/microcred
 API = "https://ocasys.rug.nl/api"
 
 
-def response_for(url: str, body: bytes | None = None, meta: dict | None = None, status: int = 200):
+def response_for(url: str, body: bytes | None = None, cb_kwargs: dict | None = None, status: int = 200):
     body = snapshot_file(url).read_bytes() if body is None else body
     kind = HtmlResponse if url.startswith(WWW) else TextResponse
-    return kind(url=url, body=body, encoding="utf-8", status=status, request=Request(url, meta=meta or {}))
+    return kind(
+        url=url, body=body, encoding="utf-8", status=status, request=Request(url, cb_kwargs=cb_kwargs or {})
+    )
 
 
 def run(url: str, spider: RugSpider | None = None, **kwargs) -> list:
@@ -60,7 +62,9 @@ def test_catalogue_links_translate_to_the_json_api():
 
 def test_start_urls_are_the_overview_and_each_years_faculty_catalogue():
     spider = RugSpider(years="2025,2026")
-    assert list(spider.start_urls_for(2026)) == [OVERVIEW, f"{API}/faculty/catalog/2026-2027"]
+    requests = list(spider.start_requests_for(2026))
+    assert [r.url for r in requests] == [OVERVIEW, f"{API}/faculty/catalog/2026-2027"]
+    assert [r.callback.__name__ for r in requests] == ["parse_overview", "parse_faculty_catalog"]
 
 
 # -- overview and school pages ----------------------------------------------------------------------------
@@ -86,14 +90,16 @@ def test_overview_requests_every_school_and_the_api_record_of_every_course():
     assert f"{API}/2025-2026/course/WMMB015-05" in courses  # linked as /current/
     assert f"{API}/2025-2026/course/EBM931B05" in courses  # the record that answers 404
     for request in requests:
-        assert request.meta["listing"]["listing_url"] == OVERVIEW
-        assert request.meta.get("microcredential", False) == request.url.startswith(API)
+        assert request.cb_kwargs["listing"]["listing_url"] == OVERVIEW
+        assert request.cb_kwargs.get("microcredential", False) == request.url.startswith(API)
         assert request.errback is not None
 
 
 def test_summer_school_page_in_english():
     url = f"{SCHOOLS}/spatial-data-science/?lang=en"
-    [programme] = run(url, meta={"listing": {"listing_title": "Spatial Data Science for Urban Planning"}})
+    [programme] = run(
+        url, cb_kwargs={"listing": {"listing_title": "Spatial Data Science for Urban Planning"}}
+    )
     assert isinstance(programme, ProgrammeItem)
     assert programme.source_code == "spatial-data-science"
     assert programme.title == "Spatial Data Science for Urban Planning"
@@ -180,7 +186,7 @@ def test_broken_school_pages_give_issues_not_crashes():
 
 def test_ocasys_course_offered_as_microcredential():
     url = f"{API}/2025-2026/course/WMMB015-05"
-    results = run(url, meta={"microcredential": True, "listing": {"listing_url": OVERVIEW}})
+    results = run(url, cb_kwargs={"microcredential": True, "listing": {"listing_url": OVERVIEW}})
     programme = only(results, ProgrammeItem)
     link = only(results, ProgrammeCourseItem)
     unit = only(results, CourseUnitItem)
@@ -211,14 +217,14 @@ def test_ocasys_course_offered_as_microcredential():
 
 
 def test_course_record_without_the_overview_is_a_course_unit_only():
-    [unit] = run(f"{API}/2025-2026/course/WMEV942-05", meta={"scheme": "MC-5801"})
+    [unit] = run(f"{API}/2025-2026/course/WMEV942-05", cb_kwargs={"scheme": "MC-5801"})
     assert isinstance(unit, CourseUnitItem)
     assert (unit.credits_raw, unit.hours_raw, unit.semester_raw) == ("5.0", "140", "TERM1B / Semester 1b")
 
 
 def test_planted_records_keep_their_raw_values():
     def programme(code: str) -> ProgrammeItem:
-        return only(run(f"{API}/2025-2026/course/{code}", meta={"microcredential": True}), ProgrammeItem)
+        return only(run(f"{API}/2025-2026/course/{code}", cb_kwargs={"microcredential": True}), ProgrammeItem)
 
     assert programme("WMEE935-35").credits_raw == "35.0"
     assert programme("WMEE935-35").semester_raw == "TERM1A, TERM1B, TERM2A, TERM2B / Full year"
@@ -230,7 +236,7 @@ def test_planted_records_keep_their_raw_values():
 
 def test_course_page_endpoint_reads_like_the_course_record():
     url = f"{API}/2025-2026/course/page/EBB918A03"
-    programme = only(run(url, meta={"microcredential": True}), ProgrammeItem)
+    programme = only(run(url, cb_kwargs={"microcredential": True}), ProgrammeItem)
     assert (programme.source_code, programme.credits_raw, programme.languages_raw) == (
         "EBB918A03",
         "3.0",
@@ -241,7 +247,8 @@ def test_course_page_endpoint_reads_like_the_course_record():
 def test_scheme_gives_the_programme_its_entries_and_their_course_records():
     url = f"{API}/2025-2026/scheme/program/MC-5801"
     results = run(
-        url, meta={"listing": {"listing_title": "Microcredential Water Governance and Climate Adaptation"}}
+        url,
+        cb_kwargs={"listing": {"listing_title": "Microcredential Water Governance and Climate Adaptation"}},
     )
     programme = only(results, ProgrammeItem)
     rows = of(results, ProgrammeCourseItem)
@@ -259,13 +266,13 @@ def test_scheme_gives_the_programme_its_entries_and_their_course_records():
         r.programme_code == "MC-5801" and r.credits_raw == "5.0" and r.row_class == "COMPULSORY" for r in rows
     )
     assert [r.url for r in requests] == [f"{API}/2025-2026/course/{r.course_code}" for r in rows]
-    assert not any(r.meta.get("microcredential") for r in requests)
+    assert not any(r.cb_kwargs.get("microcredential") for r in requests)
 
 
 def test_faculty_catalogue_follows_only_microcredential_programmes():
     requests = run(f"{API}/faculty/catalog/2026-2027")
     assert [r.url for r in requests] == [f"{API}/2026-2027/scheme/program/MC-5801"]
-    assert requests[0].meta["listing"]["faculty"] == "Science and Engineering"
+    assert requests[0].cb_kwargs["listing"]["faculty"] == "Science and Engineering"
 
 
 def test_problem_details_become_issues():
@@ -315,7 +322,7 @@ def test_json_of_the_wrong_shape_gives_an_issue():
 
 def test_catalogue_web_page_is_followed_to_its_api_record():
     [request] = run("https://ocasys.rug.nl/2025-2026/catalog/course/EBM907A05", body=b"<div id=root></div>")
-    assert request.url == f"{API}/2025-2026/course/EBM907A05" and request.meta["microcredential"]
+    assert request.url == f"{API}/2025-2026/course/EBM907A05" and request.cb_kwargs["microcredential"]
 
 
 def test_microcred_parse_routes_json_bodies(monkeypatch, capsys):
@@ -341,7 +348,9 @@ def test_every_snapshot_page_parses_and_only_the_missing_course_is_an_issue():
         row = json.loads(line)
         if "rug.nl" not in row["url"] or row["url"].endswith("/robots.txt"):
             continue
-        for result in run(row["url"], meta={"microcredential": True}):
+        # Every course record read as a microcredential (as the overview links them); other pages take no context.
+        context = {"microcredential": True} if "/course/" in row["url"] else None
+        for result in run(row["url"], cb_kwargs=context):
             kinds[type(result).__name__] += 1
             if isinstance(result, HarvestIssue):
                 issues.append(result.source_url)
@@ -383,7 +392,7 @@ def test_crawl_of_the_snapshot(snapshot_server, tmp_path: Path):
     assert result.stats["robotstxt/request_count"] == 2
 
 
-# -- Ocasys as it really answers (real excerpts in tests/fixtures/real/rug, sites.md §5) ------------------
+# -- Ocasys as it really answers (real excerpts in tests/fixtures/real/rug) ------------------------------------
 
 REAL_CATALOGUES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "real" / "rug").glob("*.json"))
 
@@ -445,7 +454,7 @@ def test_unknown_keys_and_levels_are_counted_and_never_stop_the_catalogue():
     body = json.dumps(_real_catalogue_with_a_microcredential()).encode()
     [request] = run(f"{API}/faculty/catalog/2024-2025", spider=spider, body=body)
     assert request.url == f"{API}/2024-2025/scheme/program/RCS-BARW"  # a non-numeric code, trimmed
-    listing = request.meta["listing"]
+    listing = request.cb_kwargs["listing"]
     assert listing["listing_title"] == "Microcredential Religious Studies"
     assert listing["languages_raw"] == "ENGLISH, DUTCH"  # from `language`, not `languages`
     assert listing["faculty"] == "Religion, Culture and Society"
@@ -470,7 +479,9 @@ def test_scheme_programme_languages_under_either_key():
     programme = only(run(url, body=json.dumps(data).encode()), ProgrammeItem)
     assert programme.languages_raw == "ENGLISH"
     del data["program"]["language"]
-    response = response_for(url, body=json.dumps(data).encode(), meta={"listing": {"languages_raw": "DUTCH"}})
+    response = response_for(
+        url, body=json.dumps(data).encode(), cb_kwargs={"listing": {"languages_raw": "DUTCH"}}
+    )
     programme = only(list(RugSpider().parse(response)), ProgrammeItem)
     assert programme.languages_raw == "DUTCH"  # what the faculty catalogue said
 

@@ -35,11 +35,11 @@ REAL_URL = f"{EN_BASE}/master-data-science/study-programme/"
 
 
 def response_for(
-    url: str, body: bytes | None = None, meta: dict | None = None, status: int = 200
+    url: str, body: bytes | None = None, cb_kwargs: dict | None = None, status: int = 200
 ) -> HtmlResponse:
     body = snapshot_file(url).read_bytes() if body is None else body
     return HtmlResponse(
-        url=url, body=body, encoding="utf-8", status=status, request=Request(url, meta=meta or {})
+        url=url, body=body, encoding="utf-8", status=status, request=Request(url, cb_kwargs=cb_kwargs or {})
     )
 
 
@@ -58,11 +58,11 @@ def of_type(results: list, kind: type) -> list:
 def follow_programme(root: str, card: dict | None = None) -> tuple[list, list[str]]:
     """Root -> programme-info -> study programme, as a crawl would chain them; returns results and URLs."""
     results, urls = [], []
-    pending = [Request(root, meta={"card": card or {}})]
+    pending = [Request(root, cb_kwargs={"card": card or {}})]
     while pending:
         request = pending.pop()
         urls.append(request.url)
-        for result in run(request.url, meta=dict(request.meta)):
+        for result in run(request.url, cb_kwargs=dict(request.cb_kwargs)):
             if isinstance(result, Request) and "/ajax/courseInfo" not in result.url:
                 pending.append(result)
             else:
@@ -176,8 +176,8 @@ def test_listing_follows_every_micro_credential_card_and_skips_the_others(url, v
     followed = requests(run(url))
     assert {r.url for r in followed} == micro
     assert len(followed) == len(micro)
-    assert all(r.meta["card"]["programme_type"] == "Micro-credential" for r in followed)
-    assert all(r.meta["card"]["listing_url"] == url for r in followed)
+    assert all(r.cb_kwargs["card"]["programme_type"] == "Micro-credential" for r in followed)
+    assert all(r.cb_kwargs["card"]["listing_url"] == url for r in followed)
 
 
 def test_both_listings_together_cover_every_programme_in_the_snapshot():
@@ -441,8 +441,7 @@ def test_missing_course_sheet_is_recorded_through_the_errback():
     ]
     [row] = [json.loads(line) for line in missing]
     spider = UAntwerpenSpider()
-    request = spider.request(row["url"])
-    assert request.meta["route"] == "parse_course_sheet"
+    request = spider.follow(row["url"], spider.parse_course_sheet)
     response = HtmlResponse(
         url=row["url"], status=404, body=(SITES / row["file"]).read_bytes(), request=request
     )
@@ -456,14 +455,14 @@ def test_missing_course_sheet_is_recorded_through_the_errback():
 
 def test_a_failed_info_tab_still_leads_to_the_study_programme():
     root = f"{NL_BASE}/micro-credential-vastgoedrecht/"
-    [info_request] = run(root, meta={"card": {"listing_title": "Micro-credential Vastgoedrecht"}})
+    [info_request] = run(root, cb_kwargs={"card": {"listing_title": "Micro-credential Vastgoedrecht"}})
     response = HtmlResponse(url=info_request.url, status=503, body=b"busy", request=info_request)
     failure = Failure(HttpError(response))
     failure.request = info_request
     issue, follow = list(UAntwerpenSpider().on_error(failure))
     assert isinstance(issue, HarvestIssue) and issue.reason == "http_503"
     assert follow.url == f"{root}over-de-opleiding/studieprogramma/"
-    [programme] = of_type(run(follow.url, meta=dict(follow.meta)), ProgrammeItem)
+    [programme] = of_type(run(follow.url, cb_kwargs=dict(follow.cb_kwargs)), ProgrammeItem)
     assert programme.listing_title == "Micro-credential Vastgoedrecht"
     assert programme.info == {} and programme.academic_year_raw == "2025-2026"
 
@@ -480,9 +479,9 @@ def test_a_failed_info_tab_still_leads_to_the_study_programme():
 )
 def test_summer_schools_keep_their_real_credits(slug, credits):
     root = f"{HOST}/en/summer-schools/{slug}/"
-    [follow] = run(root, meta={"card": {"programme_type": "Summer schools"}})
+    [follow] = run(root, cb_kwargs={"card": {"programme_type": "Summer schools"}})
     assert follow.url == f"{root}programme/content-description/"
-    [programme] = run(follow.url, meta=dict(follow.meta))
+    [programme] = run(follow.url, cb_kwargs=dict(follow.cb_kwargs))
     assert isinstance(programme, ProgrammeItem)
     assert programme.credits_raw == credits
     assert programme.source_code == slug
@@ -546,7 +545,7 @@ def test_command_line_parse_routes_saved_pages(monkeypatch, url):
         assert kinds == {"course_unit": 1} and records[0]["code"] == "2500RECBFB"
 
 
-# -- year panes as the live site has them (sites.md §5) ----------------------------------------------------
+# -- year panes as the live site has them (div.main.tabMain > section.pane[id], tabs in header.tabHeader) ----
 
 
 def _real_pane_content(year: int = 2025, drop_first: bool = False) -> str:
@@ -634,7 +633,7 @@ def test_only_the_active_pane_carries_what_the_earlier_tabs_said():
     current, previous = _real_pane_content(2025), _real_pane_content(2024, drop_first=True)
     body = _multi_pane_page([("programme-2025", current), ("programme-2024", previous)], "programme-2025")
     carried = {"title": "Master DS", "credits_raw": "120 ECTS-credits", "info": {"Fee": "€ 1.000"}}
-    response = response_for(REAL_URL, body=body, meta={"programme": carried})
+    response = response_for(REAL_URL, body=body, cb_kwargs={"programme": carried})
     programmes = {
         p.academic_year_raw: p
         for p in of_type(UAntwerpenSpider(years="2024,2025").parse(response), ProgrammeItem)
@@ -684,17 +683,17 @@ def test_snapshot_study_programmes_have_year_panes_and_one_keeps_the_old_form():
     assert forms["old"] == 1 and forms[2] >= 10 and forms[3] >= 3, forms
 
 
-# -- summer schools under both prefixes (sites.md §5) ------------------------------------------------------
+# -- summer schools under both prefixes (/en/summer-schools/ and /en/summer-winter-schools/) ----------------
 
 MID = "modelling-infectious-diseases"
 
 
 def follow_school(root: str, card: dict | None = None) -> list:
     """Root -> programme page -> its ECTS and registration pages, as a crawl chains them."""
-    results, pending = [], [Request(root, meta={"card": card or {}})]
+    results, pending = [], [Request(root, cb_kwargs={"card": card or {}})]
     while pending:
         request = pending.pop()
-        for result in run(request.url, meta=dict(request.meta)):
+        for result in run(request.url, cb_kwargs=dict(request.cb_kwargs)):
             (pending if isinstance(result, Request) else results).append(result)
     return results
 
@@ -737,7 +736,7 @@ def test_a_school_follows_only_its_own_pages_on_the_institutions_domains():
     )
     [follow] = run(f"{HOST}/en/summer-schools/x/", body=body)
     assert follow.url == f"{HOST}/en/summer-schools/x/programme/content-description/"
-    assert follow.meta["pending"] == [
+    assert follow.cb_kwargs["pending"] == [
         "https://summer.uantwerpen.be/en/summer-schools/x/programme/study-credits--ects-/"
     ]
 
@@ -745,15 +744,15 @@ def test_a_school_follows_only_its_own_pages_on_the_institutions_domains():
 def test_a_failed_school_sub_page_still_gives_the_school():
     root = f"{HOST}/en/summer-winter-schools/{MID}/"
     [programme_page] = run(root)
-    [to_ects] = run(programme_page.url, meta=dict(programme_page.meta))
-    request = Request(to_ects.url, meta=dict(to_ects.meta))
+    [to_ects] = run(programme_page.url, cb_kwargs=dict(programme_page.cb_kwargs))
+    request = Request(to_ects.url, cb_kwargs=dict(to_ects.cb_kwargs))
     response = HtmlResponse(url=to_ects.url, status=503, body=b"", request=request)
     failure = Failure(HttpError(response))
     failure.request = request
     results = list(UAntwerpenSpider().on_error(failure))
     assert [type(r) for r in results] == [HarvestIssue, Request]  # the issue, then the registration page
     last = results[1]
-    request = Request(last.url, meta=dict(last.meta))
+    request = Request(last.url, cb_kwargs=dict(last.cb_kwargs))
     failure = Failure(HttpError(HtmlResponse(url=last.url, status=404, body=b"", request=request)))
     failure.request = request
     issue, programme = UAntwerpenSpider().on_error(failure)

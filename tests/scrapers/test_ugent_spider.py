@@ -16,9 +16,9 @@ from tests.conftest import reference_catalogue, snapshot_file
 HOST = "https://studiekiezer.ugent.be"
 
 
-def response_for(url: str, body: bytes | None = None, meta: dict | None = None) -> HtmlResponse:
+def response_for(url: str, body: bytes | None = None, cb_kwargs: dict | None = None) -> HtmlResponse:
     body = snapshot_file(url).read_bytes() if body is None else body
-    return HtmlResponse(url=url, body=body, encoding="utf-8", request=Request(url, meta=meta or {}))
+    return HtmlResponse(url=url, body=body, encoding="utf-8", request=Request(url, cb_kwargs=cb_kwargs or {}))
 
 
 def run(url: str, **kwargs) -> list:
@@ -50,19 +50,19 @@ def test_listing_and_chunks_lead_to_exactly_the_real_micro_credentials(year):
     assert {r.url for r in programme_requests} == expected
     assert len(programme_requests) == len(expected)
     # Card credits travel with the request, exactly as printed ("1 year | N credits").
-    assert all(r.meta["card"]["credits_raw"].startswith("1 year | ") for r in programme_requests)
+    assert all(r.cb_kwargs["card"]["credits_raw"].startswith("1 year | ") for r in programme_requests)
 
 
 def test_dutch_listing_cards_are_followed_too():
     listing = run(f"{HOST}/nl/zoek?zt=&aj=2024")
     cards = [r for chunk in listing for r in run(chunk.url) if isinstance(r, Request)]
     assert len(cards) == 79
-    assert all("studiepunten" in r.meta["card"]["credits_raw"] for r in cards)
+    assert all("studiepunten" in r.cb_kwargs["card"]["credits_raw"] for r in cards)
 
 
 def test_programme_page_yields_programme_rows_and_course_sheet_requests():
     record = next(r for r in reference_catalogue(2024) if r["id"] == "FCBAEC")
-    results = run(record["url"], meta={"card": {"credits_raw": "1 year | 20 credits"}})
+    results = run(record["url"], cb_kwargs={"card": {"credits_raw": "1 year | 20 credits"}})
     programme = [r for r in results if isinstance(r, ProgrammeItem)]
     rows = [r for r in results if isinstance(r, ProgrammeCourseItem)]
     sheets = [r for r in results if isinstance(r, Request)]
@@ -122,7 +122,7 @@ def test_all_snapshot_programme_pages_parse_without_issues():
     assert kinds["ProgrammeItem"] == 31 + 71 + 79
 
 
-# -- the programme-code URL form and study-guide semester codes (sites.md §5) --------------------------
+# -- the programme-code URL form (/{year}/{lang}/afstudeerrichting/{CODE}) and study-guide semester codes ---
 
 
 MYCOLOGY = f"{HOST}/2024/micro-credential-mycologie/programma"
