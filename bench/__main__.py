@@ -1,4 +1,4 @@
-"""Prints DESIGN §7's figures as ratios against baselines measured in this same run.
+"""Prints the speed figures as ratios against baselines measured in this same run.
 
 Ratios, not seconds, carry the verdict, so a busy machine slows figure and baseline alike. Run with
 ``make bench``; nothing here is a test and nothing asserts.
@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s and s != "none"]
-    print("microcred bench: DESIGN §7 figures, ratios against baselines measured in this run\n", flush=True)
+    print("microcred bench: speed figures, ratios against baselines measured in this run\n", flush=True)
     benches = [bench_parse, bench_normalise, bench_duckdb_load, bench_crawl, bench_refresh]
     for bench in [*benches, *(bench_scale(size) for size in sizes)]:
         try:

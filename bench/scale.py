@@ -1,4 +1,4 @@
-"""The national-scale figures of DESIGN §7 (issue 13), at the bundled size and at national size.
+"""The national-scale figures (issue 13), at the bundled size and at national size.
 
 For one size: generate the synthetic snapshot (``tools.snapshot.national``), serve it with the same
 ``SnapshotServer`` (and measure the requests per second it answers), then play three nights with

@@ -1,4 +1,4 @@
-"""The ``microcred`` command line (DESIGN §6).
+"""The ``microcred`` command line.
 
 Imports stay inside the commands: ``microcred normalise`` must start in well under a second, so nothing
 here imports Dagster, Scrapy or Great Expectations at module level.

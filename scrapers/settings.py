@@ -69,7 +69,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Also below the cache, so the copy it stores (and later 304s reuse) is read with the right charset.
     "scrapers.middlewares.CharsetRepairMiddleware": 960,
 }
-SPIDER_MIDDLEWARES = {"scrapers.middlewares.CharsetIssueSpiderMiddleware": 800}
+SPIDER_MIDDLEWARES = {
+    "scrapers.middlewares.CharsetIssueSpiderMiddleware": 800,
+    # Every card a detail page is offered, before the duplicate filter keeps one (scrapers/revisit.py).
+    "scrapers.middlewares.RevisitOfferSpiderMiddleware": 850,
+}
 
 ITEM_PIPELINES = {
     "scrapers.pipelines.FieldStatsPipeline": 100,
