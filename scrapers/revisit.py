@@ -204,8 +204,11 @@ class RevisitPolicy:
             if state is None:
                 continue
             if url in self.verified_tonight:
-                new = sorted(cards - set(state.cards))  # sorted: the same state whatever the answer order
-                state.cards = [*state.cards, *new][-max(KNOWN_CARDS, len(cards)) :]
+                # Tonight's cards all stay, sorted (the same state whatever the answer order), after the most
+                # recent of the older ones.
+                older = [known for known in state.cards if known not in cards]
+                room = max(0, KNOWN_CARDS - len(cards))
+                state.cards = [*(older[-room:] if room else []), *sorted(cards)]
             elif not cards <= set(state.cards):
                 state.recheck = True
 

@@ -83,6 +83,22 @@ def test_which_listing_answers_first_does_not_decide_whether_a_page_is_asked(tmp
     assert sorted(policy(tmp_path, clock).pages[URL].cards) == ["from-en", "from-nl"]
 
 
+def test_every_card_offered_on_a_verified_night_is_kept(tmp_path):
+    """However many cards the page had: tonight's are all known tomorrow, older ones make room."""
+    clock = Clock(T0)
+    p = policy(tmp_path, clock)
+    for number, card in enumerate(["old-1", "old-2", "old-3"]):
+        clock.now = T0 + timedelta(days=8 * number)
+        p.verified(URL, card=card, body_sha256="b", last_modified=T0 - timedelta(days=120))
+    clock.now = T0 + timedelta(days=40)
+    for card in ("old-1", "new-1", "new-2"):
+        p.offer(URL, card)
+    p.verified(URL, card="new-2", body_sha256="b")
+    p.save()
+    cards = policy(tmp_path, clock).pages[URL].cards
+    assert {"old-1", "new-1", "new-2"} <= set(cards) and len(cards) == 4
+
+
 def test_a_changed_card_offered_after_the_page_was_left_out_is_asked_the_next_night(tmp_path):
     clock = Clock(T0)
     night(policy(tmp_path, clock), clock, T0, "from-en", "from-nl")
