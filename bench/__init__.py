@@ -1,1 +1,2 @@
-"""``make bench``: the speed figures of DESIGN §7, each against a baseline measured in the same run."""
+"""``make bench``: the registry's speed figures (parsing, normalising, the refresh, national scale), each
+against a baseline measured in the same run."""

@@ -1,4 +1,4 @@
-"""Prints DESIGN §7's figures as ratios against baselines measured in this same run.
+"""Prints the speed figures as ratios against baselines measured in this same run.
 
 Ratios, not seconds, carry the verdict, so a busy machine slows figure and baseline alike. Run with
 ``make bench``; nothing here is a test and nothing asserts.
@@ -227,6 +227,29 @@ def bench_duckdb_load() -> None:
     )
 
 
+def _run_counting_cpu(command: list[str], env: dict[str, str]) -> tuple[int, float]:
+    """Runs ``command``; its exit code and the CPU seconds (user + system) of its whole process tree, sampled
+    every 0.1 s (a process that ends between two samples loses at most its last 0.1 s)."""
+    import psutil
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    parent = psutil.Process(process.pid)
+    used: dict[tuple[int, float], float] = {}  # (pid, start time): CPU seconds so far
+    while process.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+        except psutil.Error:
+            tree = []
+        for member in tree:
+            try:
+                times = member.cpu_times()
+                used[(member.pid, member.create_time())] = times.user + times.system
+            except psutil.Error:
+                pass
+        time.sleep(0.1)
+    return process.returncode, sum(used.values())
+
+
 def bench_refresh() -> None:
     import duckdb
 
@@ -236,13 +259,12 @@ def bench_refresh() -> None:
         (Path(tmp) / "dagster.yaml").write_text(
             (Path(__file__).resolve().parents[1] / "dagster_home" / "dagster.yaml").read_text()
         )
-        timings = []
+        timings, cpu = [], []
         for _ in range(2):  # a full refresh, then a night in which nothing changed
             start = time.perf_counter()
-            completed = subprocess.run(
-                [str(BIN / "microcred"), "refresh"], capture_output=True, text=True, env=env
-            )
-            timings.append((time.perf_counter() - start, completed.returncode == 0))
+            code, seconds = _run_counting_cpu([str(BIN / "microcred"), "refresh"], env)
+            timings.append((time.perf_counter() - start, code == 0))
+            cpu.append(seconds)
         with duckdb.connect(str(Path(tmp) / "data" / "registry.duckdb"), read_only=True) as con:
             (full_pages,), (pages,) = con.execute(
                 "SELECT sum(pages_fetched) FROM run GROUP BY run_id ORDER BY run_id"
@@ -268,8 +290,17 @@ def bench_refresh() -> None:
         f"{full:.1f} s" + ("" if ok else " (FAILED)"),
         "-",
         "-",
-        "<= 30 s",
-        ok and full <= 30,
+        "<= 15 s",
+        ok and full <= 15,
+    )
+    # On a shared machine the wall time is mostly waiting for a core: the work itself, and how busy it was.
+    report(
+        "bundled-snapshot refresh: CPU time (summed over its process tree)",
+        f"full {cpu[0]:.1f} s, nothing changed {cpu[1]:.1f} s",
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        "-",
+        "(diagnostic)",
+        None,
     )
     # The second night follows at once: the revisit policy asks only about the listings (detail pages not due).
     share = (pages or 0) / max(full_pages or 1, 1)
@@ -316,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s and s != "none"]
-    print("microcred bench: DESIGN §7 figures, ratios against baselines measured in this run\n", flush=True)
+    print("microcred bench: speed figures, ratios against baselines measured in this run\n", flush=True)
     benches = [bench_parse, bench_normalise, bench_duckdb_load, bench_crawl, bench_refresh]
     for bench in [*benches, *(bench_scale(size) for size in sizes)]:
         try:

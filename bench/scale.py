@@ -1,4 +1,4 @@
-"""The national-scale figures of DESIGN §7 (issue 13), at the bundled size and at national size.
+"""The national-scale figures (issue 13), at the bundled size and at national size.
 
 For one size: generate the synthetic snapshot (``tools.snapshot.national``), serve it with the same
 ``SnapshotServer`` (and measure the requests per second it answers), then play three nights with
@@ -247,15 +247,15 @@ def bench_size(size: str, report) -> None:
                 "(diagnostic)",
                 None,
             )
+            # Each night's figures are printed when it ends: a national run is long, and what ended stands.
             full = refresh_night(data, home, server.base_url, NIGHT_ONE)
             full_figures = night_figures(data)
+            _report_full_night(size, report, baseline, full, full_figures)
             unchanged = refresh_night(data, home, server.base_url, NIGHT_ONE + timedelta(days=1))
-            unchanged_figures = night_figures(data)
+            _report_unchanged_night(size, report, full, full_figures, unchanged, night_figures(data))
             chosen = change_one_percent(server, snapshot)
             changed = refresh_night(data, home, server.base_url, NIGHT_ONE + timedelta(days=2))
-            changed_figures = night_figures(data)
-        _report_nights(size, report, baseline, full, full_figures, unchanged, unchanged_figures)
-        _report_change(size, report, data, chosen, changed, changed_figures)
+            _report_change(size, report, data, chosen, changed, night_figures(data))
         if size == "national":
             for title, seconds in readme_query_times(data / "registry.duckdb"):
                 report(
@@ -275,7 +275,7 @@ def bench_size(size: str, report) -> None:
                 report(f"[{size}] dashboard pages", f"error: {exc!r}", "-", "-", "< 3 s", None)
 
 
-def _report_nights(size, report, baseline, full, figures, unchanged, unchanged_figures) -> None:
+def _report_full_night(size, report, baseline, full, figures) -> None:
     pages, seconds = max(figures["crawl"].values(), key=lambda pair: pair[0])
     ours = pages / seconds * 60 if seconds else 0
     report(
@@ -314,6 +314,9 @@ def _report_nights(size, report, baseline, full, figures, unchanged, unchanged_f
                 "(figure)",
                 None,
             )
+
+
+def _report_unchanged_night(size, report, full, figures, unchanged, unchanged_figures) -> None:
     for sites in unchanged_figures["politeness"].values():
         for host, site in sorted(sites.items()):
             report(

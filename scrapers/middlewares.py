@@ -8,8 +8,10 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from scrapy import Request
 from scrapy.http import Response
 
+from scrapers.memo import PARSE_INPUT
 from scrapers.spiders.base import REVISIT_SKIPPED, page_meta
 
 POLITENESS = "microcred/politeness"  # stats prefix: {POLITENESS}/{host}/requests, .../bytes, .../crawl_delay
@@ -86,6 +88,36 @@ class RevisitMiddleware(_StatsMiddleware):
         middleware = cls(crawler.stats)
         middleware.crawler = crawler
         return middleware
+
+
+class RevisitOfferSpiderMiddleware:
+    """Tells the revisit policy every card a detail page is offered tonight (``RevisitPolicy.offer``).
+
+    It sees each request as the spider yields it, before the scheduler's duplicate filter keeps only the
+    first request for a URL: a page linked from two listings is offered both cards, whichever listing
+    answers first, so the policy's decision does not depend on the order the network answers in.
+    """
+
+    def _offer(self, output, spider) -> None:
+        if not isinstance(output, Request):
+            return
+        route = output.meta.get("route")
+        card = output.meta.get(PARSE_INPUT)
+        if route is None or card is None or route in getattr(spider, "listing_routes", ()):
+            return
+        revisit = getattr(spider, "revisit", None)
+        if revisit is not None:
+            revisit.offer(output.url, card)
+
+    def process_spider_output(self, response, result, spider):
+        for output in result:
+            self._offer(output, spider)
+            yield output
+
+    async def process_spider_output_async(self, response, result, spider):
+        async for output in result:
+            self._offer(output, spider)
+            yield output
 
 
 # Single-byte charsets a server may claim by mistake. Text in any of them with a non-ASCII character is

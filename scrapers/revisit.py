@@ -6,8 +6,7 @@ polite rate that is hours at national size. The policy lets an unchanged night a
 - **listings** (each spider's ``listing_routes``) are revalidated every night: they are how a change is seen;
 - a **detail page** is revalidated when it has never been seen, when the card its listing gives it changed
   (the digest of the request meta the spider passes, ``scrapers.memo.input_digest``: a new title, credits or
-  listing on the card is a new digest; the last few digests are known, as a page linked from two listings
-  arrives with either card), and otherwise when it is **due**: its revisit interval, learned from
+  listing on the card is a new digest), and otherwise when it is **due**: its revisit interval, learned from
   how long it has gone unchanged (a quarter of that time, between ``MIN_INTERVAL`` and ``MAX_STALENESS``), has
   passed since it was last verified. A page unchanged for a month or more is checked weekly, one that changed
   yesterday nightly. The first time a page is seen, its ``Last-Modified`` header (when the server sends one)
@@ -16,6 +15,14 @@ polite rate that is hours at national size. The policy lets an unchanged night a
   on the same night.
 - a page **not due** is not requested: the spider replays its last good items from the parse memo with their
   old ``fetched_at`` and ``last_verified_at`` (so it is not withdrawn), and counts it as skipped.
+
+A page linked from two listings (UAntwerp lists a programme on its English and its Dutch listing) is offered
+two cards a night, and Scrapy requests it once, with the card of whichever listing answered first: that order
+is the network's, not ours. So every card a night *offers* a page (``offer``, called for every request the
+spider makes, before the duplicate filter drops the second) is recorded, not only the one its request carried:
+a page verified tonight knows all of tonight's cards, and the next night may reach it by either. A card
+offered tonight that is not known is a change whichever card the request carried; when it is offered only
+after the page was left out (its other listing answered first), the page is marked and asked the next night.
 
 No page goes more than ``MAX_STALENESS`` (7 days) without being verified, unless its fetch fails: a page that
 fails on its scheduled night keeps its state (last verified, not advanced) and is due again the next night.
@@ -95,6 +102,9 @@ class PageState:
     # either card, whichever listing answers first: both are known, neither is a change).
     cards: list[str] = field(default_factory=list)
     body: str = ""  # SHA-256 of the last body
+    # A card was offered that the page was not verified with (it came after the page was left out, or the
+    # fetch failed): ask the page at the next night, whatever its schedule says.
+    recheck: bool = False
 
 
 def clock_from(text: str | None) -> Callable[[], datetime]:
@@ -121,6 +131,9 @@ class RevisitPolicy:
         self.revalidate_all = revalidate_all
         self.stats = stats
         self.pages: dict[str, PageState] = self._load(path) if path is not None and path.exists() else {}
+        # Tonight: every card offered per URL (whichever request reached the network), and the URLs verified.
+        self.offered: dict[str, set[str]] = {}
+        self.verified_tonight: set[str] = set()
 
     # -- decisions ---------------------------------------------------------------------------------------
     def interval(self, url: str, state: PageState) -> timedelta:
@@ -137,12 +150,18 @@ class RevisitPolicy:
         fraction = int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
         return max(MIN_INTERVAL, bounded * (1 - SPREAD * fraction))
 
+    def offer(self, url: str, card: str) -> None:
+        """Records that a listing (or parent page) offered ``url`` with ``card`` tonight, whether or not this
+        request is the one that reaches the network."""
+        self.offered.setdefault(url, set()).add(card)
+
     def reason_to_fetch(self, url: str, card: str) -> str | None:
         """Why ``url`` must be requested tonight, or ``None`` when it may be replayed (not due)."""
         state = self.pages.get(url)
         if state is None:
             return NEVER_SEEN
-        if card not in state.cards:
+        known = set(state.cards)
+        if state.recheck or card not in known or not self.offered.get(url, set()) <= known:
             return CARD_CHANGED
         verified = parse_time(state.last_verified)
         if verified is None or self.clock() + SLACK >= verified + self.interval(url, state):
@@ -160,6 +179,7 @@ class RevisitPolicy:
     ) -> bool:
         """Records that the server answered for ``url`` tonight (200 or 304); True when the body changed."""
         now = self.clock()
+        self.verified_tonight.add(url)
         state = self.pages.get(url)
         if state is None:
             # Unchanged since the server says it last changed (never later than now).
@@ -172,8 +192,25 @@ class RevisitPolicy:
             state.last_changed = iso(now)
             state.body = body_sha256
         state.last_verified = iso(now)
+        state.recheck = False
         state.cards = [*(known for known in state.cards if known != card), card][-KNOWN_CARDS:]
         return changed
+
+    def _settle_offers(self) -> None:
+        """Tonight's offered cards, settled at the end of the night (when every listing has answered): a page
+        verified tonight knows them all; a page not verified with a card it was offered is asked next night."""
+        for url, cards in self.offered.items():
+            state = self.pages.get(url)
+            if state is None:
+                continue
+            if url in self.verified_tonight:
+                # Tonight's cards all stay, sorted (the same state whatever the answer order), after the most
+                # recent of the older ones.
+                older = [known for known in state.cards if known not in cards]
+                room = max(0, KNOWN_CARDS - len(cards))
+                state.cards = [*(older[-room:] if room else []), *sorted(cards)]
+            elif not cards <= set(state.cards):
+                state.recheck = True
 
     # -- storage -----------------------------------------------------------------------------------------
     def _count(self, key: str) -> None:
@@ -202,6 +239,7 @@ class RevisitPolicy:
             return {}
 
     def save(self) -> None:
+        self._settle_offers()
         if self.path is None:
             return
         body = json.dumps(

@@ -61,6 +61,65 @@ def test_a_page_linked_from_two_listings_is_known_under_both_cards(tmp_path):
     assert p.reason_to_fetch(URL, "renamed") == CARD_CHANGED
 
 
+def night(p: RevisitPolicy, clock: Clock, when: datetime, first: str, second: str) -> str | None:
+    """One night on which two listings offer ``URL``, ``first``'s card reaching the network (the other request
+    is the duplicate Scrapy drops): what the policy decided, its state then saved and read again."""
+    clock.now = when
+    p.offer(URL, first)
+    reason = p.reason_to_fetch(URL, first)
+    if reason is not None:
+        p.verified(URL, card=first, body_sha256="b", last_modified=T0 - timedelta(days=120))
+    p.offer(URL, second)  # the other listing answers after the decision
+    p.save()
+    return reason
+
+
+@pytest.mark.parametrize("tonight", [("from-en", "from-nl"), ("from-nl", "from-en")])
+def test_which_listing_answers_first_does_not_decide_whether_a_page_is_asked(tmp_path, tonight):
+    """Night 1 reached the page by its English card; tonight either listing may answer first."""
+    clock = Clock(T0)
+    assert night(policy(tmp_path, clock), clock, T0, "from-en", "from-nl") == NEVER_SEEN
+    assert night(policy(tmp_path, clock), clock, T0 + timedelta(days=1), *tonight) is None
+    assert sorted(policy(tmp_path, clock).pages[URL].cards) == ["from-en", "from-nl"]
+
+
+def test_every_card_offered_on_a_verified_night_is_kept(tmp_path):
+    """However many cards the page had: tonight's are all known tomorrow, older ones make room."""
+    clock = Clock(T0)
+    p = policy(tmp_path, clock)
+    for number, card in enumerate(["old-1", "old-2", "old-3"]):
+        clock.now = T0 + timedelta(days=8 * number)
+        p.verified(URL, card=card, body_sha256="b", last_modified=T0 - timedelta(days=120))
+    clock.now = T0 + timedelta(days=40)
+    for card in ("old-1", "new-1", "new-2"):
+        p.offer(URL, card)
+    p.verified(URL, card="new-2", body_sha256="b")
+    p.save()
+    cards = policy(tmp_path, clock).pages[URL].cards
+    assert {"old-1", "new-1", "new-2"} <= set(cards) and len(cards) == 4
+
+
+def test_a_changed_card_offered_after_the_page_was_left_out_is_asked_the_next_night(tmp_path):
+    clock = Clock(T0)
+    night(policy(tmp_path, clock), clock, T0, "from-en", "from-nl")
+    # Tonight the English card changed, but the Dutch listing answered first: the page was left out.
+    assert night(policy(tmp_path, clock), clock, T0 + timedelta(days=1), "from-nl", "renamed") is None
+    assert policy(tmp_path, clock).pages[URL].recheck
+    # The next night it is asked whichever listing answers first, and after that it is known.
+    assert night(policy(tmp_path, clock), clock, T0 + timedelta(days=2), "from-nl", "renamed") == CARD_CHANGED
+    assert night(policy(tmp_path, clock), clock, T0 + timedelta(days=3), "from-nl", "renamed") is None
+
+
+def test_a_changed_card_is_asked_whichever_card_the_request_carries(tmp_path):
+    clock = Clock(T0)
+    night(policy(tmp_path, clock), clock, T0, "from-en", "from-nl")
+    p = policy(tmp_path, clock)
+    clock.now = T0 + timedelta(days=1)
+    p.offer(URL, "renamed")  # the changed listing answered first, but its request was not the one kept
+    p.offer(URL, "from-nl")
+    assert p.reason_to_fetch(URL, "from-nl") == CARD_CHANGED
+
+
 def test_a_page_unchanged_for_months_is_checked_weekly_at_most(tmp_path):
     clock = Clock(T0)
     p = policy(tmp_path, clock)
