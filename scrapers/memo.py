@@ -52,13 +52,25 @@ def _canonical(value: Any) -> Any:
     return {"__type__": type(value).__qualname__, "repr": repr(value)}
 
 
-def input_digest(meta: dict[str, Any]) -> str:
+def input_digest(meta: dict[str, Any], *, ignore: frozenset[str] = frozenset()) -> str:
     """A digest of the keyword arguments a spider gives a callback: what its parse depends on besides the body.
 
     A canonical JSON dump (keys sorted at every level), so it is the same in every process and needs no pickle.
+    Keys in ``ignore`` are left out at every level: provenance that says where an input was found, not what it
+    is (see ``RegistrySpider.provenance_keys``).
     """
+    if ignore:
+        meta = _without(meta, ignore)
     text = json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _without(value: Any, ignore: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _without(item, ignore) for key, item in value.items() if key not in ignore}
+    if isinstance(value, list | tuple):
+        return [_without(item, ignore) for item in value]
+    return value
 
 
 @dataclasses.dataclass(frozen=True)

@@ -118,6 +118,11 @@ class RegistrySpider(scrapy.Spider):
     # (``microcred parse`` of a saved file, and the issue kind of such a page): a crawl's requests name their
     # callback.
     routes: ClassVar[list[tuple[str, str]]] = []
+    # Context keys that say where an input was found, not what it is: left out of the digest the parse memo and
+    # the revisit policy know a page's inputs by. A page linked from two listings with otherwise equal cards
+    # (UAntwerp's English and Dutch listings both offer twelve English-taught programmes) then has one input
+    # whichever listing answers first; a replayed page keeps the listing it was first parsed from.
+    provenance_keys: ClassVar[frozenset[str]] = frozenset({"listing_url"})
     # Modules besides the spider's own classes whose code shapes what a parse gives (see ``code_version``).
     helper_modules: ClassVar[tuple[str, ...]] = ("scrapers.items",)
 
@@ -153,7 +158,7 @@ class RegistrySpider(scrapy.Spider):
             callback=callback,
             cb_kwargs=context,
             errback=self.on_error,
-            meta={PARSE_INPUT: input_digest(context)},
+            meta={PARSE_INPUT: input_digest(context, ignore=self.provenance_keys)},
         )
 
     @property

@@ -335,3 +335,16 @@ def test_the_input_digest_is_canonical_json_not_pickle():
     meta = {"card": {"b": [1, "é"], "a": None}, "academic_year": 2024}
     expected = hashlib.sha256(b'{"academic_year":2024,"card":{"a":null,"b":[1,"\xc3\xa9"]}}').hexdigest()
     assert input_digest(meta) == expected
+
+
+def test_where_an_input_was_found_is_not_part_of_it():
+    """Two listings offering the same card give one input; any other difference is still a different input."""
+    from scrapers.memo import input_digest
+
+    ignore = frozenset({"listing_url"})
+    english = {"card": {"listing_title": "Data Analysis with R", "listing_url": "https://x/en/"}}
+    dutch = {"card": {"listing_title": "Data Analysis with R", "listing_url": "https://x/nl/"}}
+    renamed = {"card": {"listing_title": "Data Analysis in R", "listing_url": "https://x/en/"}}
+    assert input_digest(english, ignore=ignore) == input_digest(dutch, ignore=ignore)
+    assert input_digest(english, ignore=ignore) != input_digest(renamed, ignore=ignore)
+    assert input_digest(english) != input_digest(dutch)
