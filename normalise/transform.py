@@ -143,6 +143,18 @@ def _frame(records: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     )
 
 
+# The provenance every page's item carries (scrapers.items), in the order the landing files hold it.
+_PROVENANCE_RAW = {
+    "source_url": pl.Utf8,
+    "fetched_at": pl.Utf8,
+    "last_verified_at": pl.Utf8,
+    "http_status": pl.Int64,
+    "body_sha256": pl.Utf8,
+    "spider": pl.Utf8,
+    "spider_version": pl.Utf8,
+    "run_id": pl.Utf8,
+}
+
 _PROGRAMME_RAW = {
     "source_code": pl.Utf8,
     "title": pl.Utf8,
@@ -158,14 +170,7 @@ _PROGRAMME_RAW = {
     "page_url": pl.Utf8,
     "info": pl.Object,
     "learning_outcomes": pl.List(pl.Utf8),
-    "source_url": pl.Utf8,
-    "fetched_at": pl.Utf8,
-    "last_verified_at": pl.Utf8,
-    "http_status": pl.Int64,
-    "body_sha256": pl.Utf8,
-    "spider": pl.Utf8,
-    "spider_version": pl.Utf8,
-    "run_id": pl.Utf8,
+    **_PROVENANCE_RAW,
 }
 _ROW_RAW = {
     "programme_code": pl.Utf8,
@@ -193,14 +198,7 @@ _SHEET_RAW = {
     "assessment": pl.Utf8,
     "academic_year_raw": pl.Utf8,
     "sheet_language": pl.Utf8,
-    "source_url": pl.Utf8,
-    "fetched_at": pl.Utf8,
-    "last_verified_at": pl.Utf8,
-    "http_status": pl.Int64,
-    "body_sha256": pl.Utf8,
-    "spider": pl.Utf8,
-    "spider_version": pl.Utf8,
-    "run_id": pl.Utf8,
+    **_PROVENANCE_RAW,
 }
 _ISSUE_RAW = {
     "page_kind": pl.Utf8,

@@ -472,32 +472,35 @@ PROGRAMME_HISTORY = Table(
         ),
     ),
 )
-RAW_PROGRAMME = Table(
+
+
+def _raw_table(name: str, comment: str, record_comment: str) -> Table:
+    """A raw-layer table: the landed items of one kind as JSON, per institution and run."""
+    return Table(
+        name,
+        comment,
+        columns=(
+            Column("institution_id", "VARCHAR"),
+            Column("run_id", "VARCHAR"),
+            Column("record", "JSON", record_comment),
+        ),
+    )
+
+
+RAW_PROGRAMME = _raw_table(
     "raw_programme",
     "Programme items exactly as the spider landed them (strings as on the page), with provenance: the raw layer every normalised value can be traced back to.",
-    columns=(
-        Column("institution_id", "VARCHAR"),
-        Column("run_id", "VARCHAR"),
-        Column("record", "JSON", "The item as landed, as JSON (strings as on the page, with provenance)."),
-    ),
+    "The item as landed, as JSON (strings as on the page, with provenance).",
 )
-RAW_PROGRAMME_COURSE = Table(
+RAW_PROGRAMME_COURSE = _raw_table(
     "raw_programme_course",
     "Programme-to-course rows exactly as the spider landed them, with provenance.",
-    columns=(
-        Column("institution_id", "VARCHAR"),
-        Column("run_id", "VARCHAR"),
-        Column("record", "JSON", "The row as landed, as JSON (with provenance)."),
-    ),
+    "The row as landed, as JSON (with provenance).",
 )
-RAW_COURSE_UNIT = Table(
+RAW_COURSE_UNIT = _raw_table(
     "raw_course_unit",
     "Course-unit items exactly as the spider landed them, with provenance.",
-    columns=(
-        Column("institution_id", "VARCHAR"),
-        Column("run_id", "VARCHAR"),
-        Column("record", "JSON", "The item as landed, as JSON (with provenance)."),
-    ),
+    "The item as landed, as JSON (with provenance).",
 )
 HARVEST_ISSUE = Table(
     "harvest_issue",
