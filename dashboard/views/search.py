@@ -375,10 +375,17 @@ def _page_label(count: int, what: str, rows: int = PAGE_ROWS) -> str:
 
 
 def _result_list(results: pl.DataFrame) -> None:
-    """The same results as a plain table in the page (readable by screen readers, find-in-page and tests)."""
-    with st.expander(
-        "A" + _page_label(results.height, "results as a text table")[1:], icon=":material/list:"
-    ):
+    """The same results as a plain table in the page (readable by screen readers, find-in-page and tests),
+    written when its section is opened."""
+    section = st.expander(
+        "A" + _page_label(results.height, "results as a text table")[1:],
+        icon=":material/list:",
+        key="result-list-open",
+        on_change="rerun",
+    )
+    with section:
+        if not section.open:
+            return  # written only when opened: the browser lays out no table nobody reads
         results = _shown(_page(results, "result-page", "results"))
         with st.container(key="result-list"):
             st.table(
@@ -433,9 +440,15 @@ def _flags(warehouse: data.Warehouse, filters: data.SearchFilters, breaking: int
     shown = _page(programmes, "result-breaking-page", "programmes breaking a rule", FLAG_PAGE_ROWS)
     with st.container(key="result-breaking-list"):
         st.table(escape_frame(shown, links={"Source page": page_label}), hide_index=True)
-    with st.expander(
-        f"Why: {_page_label(flags.height, 'flags with their reason', FLAG_PAGE_ROWS)}", icon=":material/help:"
-    ):
+    section = st.expander(
+        f"Why: {_page_label(flags.height, 'flags with their reason', FLAG_PAGE_ROWS)}",
+        icon=":material/help:",
+        key="result-flags-open",
+        on_change="rerun",
+    )
+    with section:
+        if not section.open:
+            return
         shown = _page(flags, "result-flags-page", "flags", FLAG_PAGE_ROWS)
         with st.container(key="result-flags"):
             st.table(
