@@ -23,6 +23,13 @@ PARAMS = {
     "search_broken": "broken",
 }
 
+# The plain-text tables (st.table) write every row into the page as HTML: at national size (10,000 current
+# programmes, 4,000 flags) that took the browser most of a minute. So they show one page of rows at a time
+# (about 2 ms of browser time a row); the interactive table (st.dataframe) draws only the rows in view and
+# keeps every result. A page holds every result (233) and flag (109) of the bundled snapshot.
+PAGE_ROWS = 250
+FLAG_PAGE_ROWS = 150
+
 
 def _clear_filters() -> None:
     for key in PARAMS:
@@ -348,10 +355,38 @@ def _details(row: dict) -> None:
             st.link_button("Open the source page", url, icon=":material/open_in_new:")
 
 
+def _page(frame: pl.DataFrame, key: str, what: str, rows: int = PAGE_ROWS) -> pl.DataFrame:
+    """``frame`` when it fits in one page, else the page of ``rows`` rows chosen in a selector."""
+    if frame.height <= rows:
+        return frame
+    pages = -(-frame.height // rows)
+    page = st.selectbox(
+        f"Page of {what}",
+        range(pages),
+        format_func=lambda i: f"{i * rows + 1:,}–{min((i + 1) * rows, frame.height):,} of {frame.height:,}",
+        key=key,
+    )
+    return frame.slice((page or 0) * rows, rows)
+
+
+def _page_label(count: int, what: str, rows: int = PAGE_ROWS) -> str:
+    """'all 120 results' when they fit in one page, else 'all 10,200 results, 250 a page'."""
+    return f"all {count} {what}" if count <= rows else f"all {count:,} {what}, {rows} a page"
+
+
 def _result_list(results: pl.DataFrame) -> None:
-    """The same results as a plain table in the page (readable by screen readers, find-in-page and tests)."""
-    results = _shown(results)
-    with st.expander(f"All {results.height} results as a text table", icon=":material/list:"):
+    """The same results as a plain table in the page (readable by screen readers, find-in-page and tests),
+    written when its section is opened."""
+    section = st.expander(
+        "A" + _page_label(results.height, "results as a text table")[1:],
+        icon=":material/list:",
+        key="result-list-open",
+        on_change="rerun",
+    )
+    with section:
+        if not section.open:
+            return  # written only when opened: the browser lays out no table nobody reads
+        results = _shown(_page(results, "result-page", "results"))
         with st.container(key="result-list"):
             st.table(
                 escape_frame(
@@ -402,13 +437,23 @@ def _flags(warehouse: data.Warehouse, filters: data.SearchFilters, breaking: int
     st.caption(
         "The programmes found that break at least one registry rule; the Quality page explains each rule."
     )
+    shown = _page(programmes, "result-breaking-page", "programmes breaking a rule", FLAG_PAGE_ROWS)
     with st.container(key="result-breaking-list"):
-        st.table(escape_frame(programmes, links={"Source page": page_label}), hide_index=True)
-    with st.expander(f"Why: all {flags.height} flags with their reason", icon=":material/help:"):
+        st.table(escape_frame(shown, links={"Source page": page_label}), hide_index=True)
+    section = st.expander(
+        f"Why: {_page_label(flags.height, 'flags with their reason', FLAG_PAGE_ROWS)}",
+        icon=":material/help:",
+        key="result-flags-open",
+        on_change="rerun",
+    )
+    with section:
+        if not section.open:
+            return
+        shown = _page(flags, "result-flags-page", "flags", FLAG_PAGE_ROWS)
         with st.container(key="result-flags"):
             st.table(
                 escape_frame(
-                    flags.select(
+                    shown.select(
                         pl.col("institution").alias("Institution"),
                         pl.col("year").alias("Academic year"),
                         pl.col("title").alias("Programme"),

@@ -243,6 +243,9 @@ def test_search_page_opens_on_the_current_offer(app: Dashboard, tab: Tab):
     assert shown == set(per_institution)
     tab.page.locator("[data-testid='stDataFrame']").first.wait_for()
     screenshot(tab, "search")
+    # The folded plain-text tables are written only once opened (at national size they cost the most).
+    assert tab.page.locator(".st-key-result-list, .st-key-result-flags").count() == 0
+    assert len(open_result_list(tab, expected)) == expected
     assert_stayed_local(tab)
 
 
@@ -456,8 +459,13 @@ def test_a_title_with_a_script_tag_shows_as_text(app: Dashboard, tab: Tab):
     assert row["Title"] == SCRIPT_TITLE
     cell = tab.page.locator(".st-key-result-list td").first
     assert "&lt;script&gt; Injection &amp; Web Defence" in cell.inner_html()
-    # Once the page has settled (a rerun may briefly show the stale result list beside the new one).
-    expect(tab.page.get_by_text(SCRIPT_TITLE, exact=True)).to_have_count(1, timeout=15_000)
+    # Once the page has settled (a rerun may briefly show the stale result list beside the new one). The
+    # interactive table is left out: its grid keeps a hidden accessible copy of the cells in view, some time
+    # after it has drawn them.
+    outside_the_grid = tab.page.locator(":not([data-testid='stDataFrame'] *)")
+    expect(tab.page.get_by_text(SCRIPT_TITLE, exact=True).and_(outside_the_grid)).to_have_count(
+        1, timeout=15_000
+    )
     # No element was made from the scraped text, and nothing ran.
     assert (
         tab.page.evaluate(
