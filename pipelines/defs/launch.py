@@ -21,6 +21,7 @@ from typing import Any
 
 import dagster as dg
 from dagster._core.definitions.selector import JobSubsetSelector
+from dagster._core.launcher.base import WorkerStatus
 from dagster._core.remote_origin import InProcessCodeLocationOrigin
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from dagster._core.workspace.context import WorkspaceProcessContext, WorkspaceRequestContext
@@ -52,6 +53,7 @@ PARTITION_TAG = "dagster/partition"
 MAX_RUNTIME_TAG = "dagster/max_runtime"
 _FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 _DAEMON_FRESH_SECONDS = 60
+_START_TIMEOUT = 300  # seconds a launched run may stay STARTING ($MICROCRED_RUN_START_TIMEOUT)
 
 
 @dataclass
@@ -228,18 +230,78 @@ class LostWorkerWatch:
         self.app.close()
 
 
-def _start(instance: dg.DagsterInstance, request: WorkspaceRequestContext, run: dg.DagsterRun, queued: bool):
+class LostRunWatch:
+    """Ends as failed the runs launched here whose run worker is gone, or that never got past STARTING.
+
+    A run worker that dies before it reports anything (killed, or broken at start) leaves its run
+    ``STARTING`` or ``STARTED`` for good, and a night waiting for it would wait until its time-out (hours).
+    The launcher knows its workers (``check_run_worker_health``): a run whose worker exited without the run
+    ending is failed at once, with the worker's exit code as the reason; a run still ``STARTING``
+    ``start_timeout`` seconds after its launch is terminated and failed. Runs submitted to a daemon's queue
+    are the daemon's run monitoring's to watch.
+    """
+
+    def __init__(self, instance: dg.DagsterInstance, start_timeout: float | None = None):
+        self.instance = instance
+        if start_timeout is None:
+            start_timeout = float(os.environ.get("MICROCRED_RUN_START_TIMEOUT", _START_TIMEOUT))
+        self.start_timeout = start_timeout
+        self.launched: dict[str, float] = {}
+        self.failed: dict[str, str] = {}
+
+    def launch(self, request: WorkspaceRequestContext, run: dg.DagsterRun) -> None:
+        self.launched[run.run_id] = time.monotonic()
+        self.instance.launch_run(run.run_id, request)
+
+    def _why_lost(self, run: dg.DagsterRun) -> str | None:
+        launcher = self.instance.run_launcher
+        if launcher.supports_check_run_worker_health:
+            health = launcher.check_run_worker_health(run)
+            if health.status in (WorkerStatus.FAILED, WorkerStatus.SUCCESS):
+                return f"{health.msg} before the run ended"
+        waited = time.monotonic() - self.launched[run.run_id]
+        if run.status == dg.DagsterRunStatus.STARTING and waited > self.start_timeout:
+            launcher.terminate(run.run_id)
+            return f"the run did not start within {self.start_timeout:g} s of its launch"
+        return None
+
+    def check(self, runs: list[dg.DagsterRun]) -> None:
+        for run in runs:
+            if run.status in _FINISHED or run.run_id not in self.launched or run.run_id in self.failed:
+                continue
+            reason = self._why_lost(run)
+            if reason is None:
+                continue
+            current = self.instance.get_run_by_id(run.run_id)  # it may have ended since it was read
+            if current is None or current.status in _FINISHED:
+                continue
+            self.failed[run.run_id] = reason
+            self.instance.report_run_failed(current, message=reason)
+
+
+def _start(
+    instance: dg.DagsterInstance,
+    request: WorkspaceRequestContext,
+    run: dg.DagsterRun,
+    queued: bool,
+    lost: LostRunWatch,
+):
     if queued:
         instance.submit_run(run.run_id, request)
     else:
-        instance.launch_run(run.run_id, request)
+        lost.launch(request, run)
+
+
+def _watch(runs: list[dg.DagsterRun], watches: list[Any]) -> None:
+    for watch in watches:
+        watch.check(runs)
 
 
 def _wait(
     instance: dg.DagsterInstance,
     run_ids: list[str],
     deadline: float,
-    watch: LostWorkerWatch | None = None,
+    watches: list[Any] = (),
     poll: float = 0.5,
 ) -> dict[str, dg.DagsterRun]:
     while True:
@@ -247,8 +309,7 @@ def _wait(
         runs = {r.dagster_run.run_id: r.dagster_run for r in records}
         if all(run.status in _FINISHED for run in runs.values()) or time.monotonic() > deadline:
             return runs
-        if watch is not None:
-            watch.check(list(runs.values()))
+        _watch(list(runs.values()), watches)
         time.sleep(poll)
 
 
@@ -258,7 +319,7 @@ def _wait_for_harvests(
     sources: list[str],
     retries: bool,
     deadline: float,
-    watch: LostWorkerWatch | None = None,
+    watches: list[Any] = (),
 ) -> dict[str, dg.DagsterRun]:
     """The last harvest run of each source once none is running or about to be retried by the daemon."""
     while True:
@@ -280,8 +341,7 @@ def _wait_for_harvests(
             latest.setdefault(run.tags.get(PARTITION_TAG, ""), run)
         if nights_ready_to_publish(observed, sources) or time.monotonic() > deadline:
             return latest
-        if watch is not None:
-            watch.check(runs)
+        _watch(runs, watches)
         time.sleep(0.5)
 
 
@@ -340,6 +400,8 @@ def run_night(
         check_workers(run_config)
         purge_stale_tasks(instance, run_config)
         watch = LostWorkerWatch(instance, run_config)
+    lost = LostRunWatch(instance)
+    watches = [lost] if watch is None else [lost, watch]
     from dagster._core.run_coordinator.queued_run_coordinator import QueuedRunCoordinator
 
     queued = isinstance(instance.run_coordinator, QueuedRunCoordinator) and daemon_alive(instance)
@@ -365,8 +427,8 @@ def run_night(
         ]
         for source, run in zip(sources, created, strict=True):
             night.harvest_runs[source] = run.run_id
-            _start(instance, request, run, queued)
-        harvests = _wait_for_harvests(instance, refresh_id, sources, queued, deadline, watch)
+            _start(instance, request, run, queued, lost)
+        harvests = _wait_for_harvests(instance, refresh_id, sources, queued, deadline, watches)
         for source in sources:
             run = harvests.get(source)
             if run is not None and run.status not in _FINISHED:
@@ -381,8 +443,8 @@ def run_night(
                 on_harvest(source, night.harvests[source], run_errors(instance, run.run_id) if run else [])
         publish = create_run(instance, request, publish_job.name, run_config, tags)
         night.publish_run = publish.run_id
-        _start(instance, request, publish, queued)
-        finished = _wait(instance, [publish.run_id], max(deadline, time.monotonic() + 3600), watch)
+        _start(instance, request, publish, queued, lost)
+        finished = _wait(instance, [publish.run_id], max(deadline, time.monotonic() + 3600), watches)
         night.publish = finished[publish.run_id].status
         night.publish_errors = run_errors(instance, publish.run_id)
     if watch is not None:
