@@ -73,6 +73,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.CharsetRepairMiddleware": 960,
 }
 SPIDER_MIDDLEWARES = {
+    # Closer to the engine than the card offers: a page not due tonight is replayed where it is yielded.
+    "scrapers.middlewares.RevisitReplaySpiderMiddleware": 700,
     "scrapers.middlewares.CharsetIssueSpiderMiddleware": 800,
     # Every card a detail page is offered, before the duplicate filter keeps one (scrapers/revisit.py).
     "scrapers.middlewares.RevisitOfferSpiderMiddleware": 850,

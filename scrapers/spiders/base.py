@@ -41,6 +41,7 @@ from scrapers.revisit import NOT_IN_MEMO, STATE_SUFFIX, RevisitPolicy, clock_fro
 
 REVISIT_SKIPPED = "revisit_skipped"  # request meta: not requested tonight, replayed from the memo
 REVISIT_FORCE = "revisit_force"  # request meta: fetch whatever the policy says (the replay was not possible)
+REVISIT_DECIDED = "revisit_decided"  # request meta: the policy's answer, once asked (True: not requested)
 
 Callback = Callable[..., Iterator[Any]]
 
@@ -195,16 +196,24 @@ class RegistrySpider(scrapy.Spider):
             return None
         return settings.get("HTTPCACHE_DIR") or None
 
-    def _route(self, request: scrapy.Request) -> str | None:
+    def route_of(self, request: scrapy.Request) -> str | None:
         """The name of the callback of one of this spider's own requests (None for robots.txt and the like)."""
         callback = request.callback
         return callback.__name__ if getattr(callback, "__self__", None) is self else None
 
     def revisit_skip(self, request: scrapy.Request) -> bool:
-        """Whether ``request`` is left out tonight (its page replayed from the memo): called by
-        ``scrapers.middlewares.RevisitMiddleware`` before anything is sent."""
+        """Whether ``request`` is left out tonight (its page replayed from the memo). Asked where the spider
+        yields the request (``scrapers.middlewares.RevisitReplaySpiderMiddleware``) and again before anything
+        is sent (``scrapers.middlewares.RevisitMiddleware``); the answer is kept in the request's meta, so a
+        page is decided, and counted, once."""
         meta = request.meta
-        route = self._route(request)
+        if REVISIT_DECIDED not in meta:
+            meta[REVISIT_DECIDED] = self._revisit_decision(request)
+        return meta[REVISIT_DECIDED]
+
+    def _revisit_decision(self, request: scrapy.Request) -> bool:
+        meta = request.meta
+        route = self.route_of(request)
         if route is None or route in self.listing_routes or meta.get(REVISIT_FORCE):
             return False
         policy = self.revisit
@@ -253,7 +262,7 @@ class RegistrySpider(scrapy.Spider):
         replayable = True
         for output in parsed:
             if isinstance(output, scrapy.Request):
-                route = self._route(output)
+                route = self.route_of(output)
                 # Only a request to one of this spider's own callbacks can be made again from the memo.
                 replayable = replayable and route is not None
                 outputs.append(FollowUp(output.url, route or "", dict(output.cb_kwargs)))
@@ -282,19 +291,19 @@ class RegistrySpider(scrapy.Spider):
         return self.follow(follow_up.url, callback, **follow_up.cb_kwargs)
 
     def _replay_skipped(self, response: Response) -> Iterator[Any]:
-        """The last good outputs of a page not requested tonight, as they were (old fetch and verification
-        times); a page whose replay is missing after all is requested after all."""
-        meta = page_meta(response)
+        return self.replay_not_requested(response.request)
+
+    def replay_not_requested(self, request: scrapy.Request) -> Iterator[Any]:
+        """The last good outputs of the page ``request`` asks for, not requested tonight, as they were (old
+        fetch and verification times); a page whose replay is missing after all is requested after all."""
+        meta = request.meta
         # The page's last parse, with whichever of its known cards it was reached by then.
-        key = self.memo.latest_key(response.url, meta.get(PARSE_INPUT), self.code_version)
-        key = key or self.memo.latest_for_url(response.url, self.code_version)
+        key = self.memo.latest_key(request.url, meta.get(PARSE_INPUT), self.code_version)
+        key = key or self.memo.latest_for_url(request.url, self.code_version)
         stored = self.memo.get(key) if key is not None else None
         if stored is None:
             self.count("microcred/revisit/replay_missing")
-            request = response.request
-            forced = self.follow(response.url, request.callback, **request.cb_kwargs).replace(
-                dont_filter=True
-            )
+            forced = self.follow(request.url, request.callback, **request.cb_kwargs).replace(dont_filter=True)
             forced.meta[REVISIT_FORCE] = True
             yield forced
             return
@@ -380,7 +389,7 @@ class RegistrySpider(scrapy.Spider):
         """The kind of page a request (or response, or bare URL) is, as issues name it: its callback
         without ``parse_``."""
         request = page.request if isinstance(page, Response) else page
-        route = self._route(request) if isinstance(request, scrapy.Request) else None
+        route = self.route_of(request) if isinstance(request, scrapy.Request) else None
         if route is None:
             url = page if isinstance(page, str) else page.url
             route = getattr(self.callback_for(url), "__name__", "unknown")

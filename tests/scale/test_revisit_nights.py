@@ -127,6 +127,10 @@ def test_an_unchanged_night_asks_only_the_listings(night_one, unchanged_night):
     assert unchanged_night.detail_pages_requested() == {MISSING_SHEET}
     assert night["pages_fetched"] <= 0.25 * first["pages_fetched"]
     assert night["pages_fetched"] + night["skipped_by_policy"] >= first["pages_fetched"] - 1  # robots.txt
+    # Replayed where their listing (or parent page) yielded them, never through the scheduler and downloader:
+    # all but the first page asked of a host whose robots.txt had not been read yet (none here).
+    stats = unchanged_night.crawl_stats
+    assert stats["microcred/revisit/replayed_inline"] == night["skipped_by_policy"], stats
 
 
 @pytest.mark.parametrize("slow", [EN_LISTING, NL_LISTING], ids=["english_late", "dutch_late"])

@@ -86,3 +86,22 @@ def test_a_redirect_back_into_its_own_chain_is_not_a_duplicate():
     # A redirect to a page already harvested in its own right is still a duplicate.
     assert dupefilter.request_seen(Request(elsewhere, meta={"redirect_urls": [URL], "redirect_times": 1}))
     assert dupefilter.request_seen(Request(URL))
+
+
+def test_every_card_a_detail_page_is_offered_reaches_the_revisit_policy(tmp_path):
+    """A programme on two listings is offered both cards, whichever request the duplicate filter keeps."""
+    from scrapers.middlewares import RevisitOfferSpiderMiddleware
+    from scrapers.revisit import RevisitPolicy
+
+    spider = UAntwerpenSpider()
+    spider._revisit = RevisitPolicy(None)
+    root = "https://www.uantwerpen.be/nl/studeren/aanbod/alle-opleidingen/micro-credential-x/"
+    outputs = [
+        spider.follow(root, spider.parse_programme_root, card={"title": "Micro-credential X"}),
+        spider.follow(root, spider.parse_programme_root, card={"title": "Micro-credential X (nieuw)"}),
+        spider.follow("https://www.uantwerpen.be/nl/studeren/aanbod/", spider.parse_listing),  # a listing
+    ]
+    passed = list(RevisitOfferSpiderMiddleware().process_spider_output(None, iter(outputs), spider))
+    assert passed == outputs  # offered, not filtered
+    cards = {request.meta["parse_input"] for request in outputs[:2]}
+    assert len(cards) == 2 and spider.revisit.offered == {root: cards}
