@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 _TEMPORARY_ATTEMPTS = 100
@@ -40,14 +41,19 @@ def fsync_dir(directory: Path | str) -> None:
         os.close(handle)
 
 
-def atomic_write(path: Path | str, data: bytes, *, mode: int | None = None) -> None:
+def atomic_write(path: Path | str, data: bytes | Iterable[bytes], *, mode: int | None = None) -> None:
     """Writes ``data`` to ``path`` whole: temporary file in the same folder, fsync, ``os.replace``, fsync of
-    the folder. On any error (a full disk included) the temporary file is removed and ``path`` is as it was."""
+    the folder. On any error (a full disk included) the temporary file is removed and ``path`` is as it was.
+
+    ``data`` may be an iterable of chunks, written as they come (a large file need not be held whole)."""
     path = Path(path)
     descriptor, temporary = _create_temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                stream.write(data)
+            else:
+                stream.writelines(data)
             stream.flush()
             if mode is not None:
                 os.fchmod(stream.fileno(), mode)

@@ -115,11 +115,14 @@ def decode_outputs(encoded: list[Any]) -> list[Any]:
 
 
 class ParseMemo:
+    """Entries are held as their memo lines (JSON bytes) and decoded only when a page is replayed: at national
+    size a decoded memo (every item's fields as Python objects) was several times the size of its file."""
+
     def __init__(self, path: Path | None, stats=None):
         self.path = path
         self.stats = stats
-        self._previous: dict[tuple, list[Any]] = {}
-        self._kept: dict[tuple, list[Any]] = {}
+        self._previous: dict[tuple, bytes] = {}  # key -> its line in the memo read at the start
+        self._kept: dict[tuple, bytes] = {}  # key -> its line in the memo written at the end
         # (url, parse input, code version) -> the latest key: how a page the revisit policy does not request
         # tonight (no body to key on) finds its last parse.
         self._latest: dict[tuple, tuple] = {}
@@ -146,27 +149,33 @@ class ParseMemo:
             self._count("microcred/parse_memo/legacy_pickle_removed")
             legacy.unlink(missing_ok=True)
 
-    def _load(self, path: Path) -> dict[tuple, list[Any]]:
-        """The entries of the memo at ``path``, or ``{}`` (recorded) when it is damaged in any way."""
+    def _load(self, path: Path) -> dict[tuple, bytes]:
+        """The entries of the memo at ``path``, or ``{}`` (recorded) when it is damaged in any way. Read line by
+        line: only the lines are kept, never the file and its parse at once."""
         try:
-            raw = path.read_bytes()
-            header_line, _, rest = raw.partition(b"\n")
-            header = json.loads(header_line)
-            if isinstance(header, dict) and header.get("format") in OUTDATED_FORMATS:
-                logger.info("parse memo %s written by earlier code (%s); not read", path, header["format"])
-                self._count("microcred/parse_memo/outdated")
-                return {}
-            if not isinstance(header, dict) or header.get("format") != FORMAT:
-                raise ValueError(f"not a {FORMAT} file")
-            if hashlib.sha256(rest).hexdigest() != header.get("sha256"):
+            with path.open("rb") as stream:
+                header = json.loads(stream.readline())
+                if isinstance(header, dict) and header.get("format") in OUTDATED_FORMATS:
+                    logger.info(
+                        "parse memo %s written by earlier code (%s); not read", path, header["format"]
+                    )
+                    self._count("microcred/parse_memo/outdated")
+                    return {}
+                if not isinstance(header, dict) or header.get("format") != FORMAT:
+                    raise ValueError(f"not a {FORMAT} file")
+                digest = hashlib.sha256()
+                entries: dict[tuple, bytes] = {}
+                count = 0
+                for line in stream:
+                    digest.update(line)
+                    count += 1
+                    if not line.endswith(b"\n"):
+                        continue  # a last line without its end: the checksum below says what is wrong
+                    entries[tuple(json.loads(line)["key"])] = line
+            if digest.hexdigest() != header.get("sha256"):
                 raise ValueError("checksum mismatch (truncated or altered)")
-            lines = rest.splitlines()
-            if len(lines) != header.get("entries"):
-                raise ValueError(f"{len(lines)} entries, header says {header.get('entries')}")
-            entries = {}
-            for line in lines:
-                entry = json.loads(line)
-                entries[tuple(entry["key"])] = entry["outputs"]
+            if count != header.get("entries") or len(entries) != count:
+                raise ValueError(f"{count} entries, header says {header.get('entries')}")
             return entries
         except (OSError, ValueError, TypeError, KeyError) as exc:
             # A damaged memo only costs a full parse; what was wrong is said, with the file.
@@ -180,31 +189,32 @@ class ParseMemo:
 
     def get(self, key: tuple) -> list[Any] | None:
         """The outputs stored for ``key`` (items and ``FollowUp``s), or ``None``."""
-        encoded = self._kept.get(key)
-        if encoded is None:
-            encoded = self._previous.get(key)
-        if encoded is None:
+        line = self._kept.get(key)
+        if line is None:
+            line = self._previous.get(key)
+        if line is None:
             return None
         try:
-            outputs = decode_outputs(encoded)
-        except (ValueError, TypeError) as exc:  # checksummed, so only a memo written by other code
+            outputs = decode_outputs(json.loads(line)["outputs"])
+        except (ValueError, TypeError, KeyError) as exc:  # checksummed, so only a memo written by other code
             logger.warning("parse memo entry for %s unusable (%s); parsed instead", key[0], exc)
             return None
-        self._kept[key] = encoded
+        self._kept[key] = line
         return outputs
 
     def put(self, key: tuple, outputs: list[Any]) -> None:
         """Keeps the outputs for ``key`` if their JSON form gives them back exactly (else the page is simply
         parsed next time: a tuple in a meta, say, would come back as a list)."""
         try:
-            encoded = json.loads(json.dumps(encode_outputs(outputs), ensure_ascii=False))
-            if decode_outputs(encoded) != outputs:
+            encoded = encode_outputs(outputs)
+            line = json.dumps({"key": list(key), "outputs": encoded}, ensure_ascii=False, sort_keys=True)
+            if decode_outputs(json.loads(line)["outputs"]) != outputs:
                 raise ValueError("outputs do not survive JSON")
         except (ValueError, TypeError) as exc:
             logger.debug("parse memo: outputs of %s not stored (%s)", key[0], exc)
             self._count("microcred/parse_memo/not_storable")
             return
-        self._kept[key] = encoded
+        self._kept[key] = line.encode() + b"\n"
         if len(key) == 4:  # a key made by ParseMemo.key
             self._latest[(key[0], key[2], key[3])] = key
             self._latest_by_url[(key[0], key[3])] = key
@@ -228,18 +238,17 @@ class ParseMemo:
         return len(self._kept)
 
     def save(self) -> None:
-        """Writes the entries used in this crawl, whole (a full disk leaves the previous memo, recorded)."""
+        """Writes the entries used in this crawl, whole (a full disk leaves the previous memo, recorded). The
+        lines are streamed: hashed in a first pass for the header, written in a second."""
         if self.path is None:
             return
-        lines = b"".join(
-            json.dumps({"key": list(key), "outputs": outputs}, ensure_ascii=False, sort_keys=True).encode()
-            + b"\n"
-            for key, outputs in self._kept.items()
-        )
-        header = {"format": FORMAT, "entries": len(self._kept), "sha256": hashlib.sha256(lines).hexdigest()}
+        digest = hashlib.sha256()
+        for line in self._kept.values():
+            digest.update(line)
+        header = {"format": FORMAT, "entries": len(self._kept), "sha256": digest.hexdigest()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps(header).encode() + b"\n" + lines)
+            atomic_write(self.path, [json.dumps(header).encode() + b"\n", *self._kept.values()])
         except OSError as exc:
             logger.warning("parse memo %s not saved (%s); the previous one stays", self.path, exc)
             self._count("microcred/parse_memo/not_saved")
