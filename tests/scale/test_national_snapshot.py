@@ -59,3 +59,41 @@ def test_politeness_uses_the_crawl_delay_where_robots_gives_one():
     figures = politeness(stats)
     assert figures["a.test"]["polite_seconds"] == 50.0 and figures["a.test"]["delay_from"].startswith("Auto")
     assert figures["b.test"]["polite_seconds"] == 100.0 and "Crawl-delay" in figures["b.test"]["delay_from"]
+
+
+def test_groningen_copies_are_new_offers_the_spider_finds(tmp_path):
+    """Copies of Groningen's schools and course units, in Ocasys' code form, each crawled as its own record."""
+    import re
+
+    from scrapers.crawl import run_crawl
+    from scrapers.snapshot.server import SnapshotServer
+    from tools.snapshot import generate_rug
+
+    schools, courses = national.rug_offer(3)
+    assert len({(s.slug, s.language) for s in schools}) == len(schools) > len(generate_rug.SCHOOLS)
+    assert len({c.code for c in courses}) == len(courses) > len(generate_rug.COURSES)
+    copies = [c for c in courses if c not in generate_rug.COURSES]
+    assert all(re.fullmatch(r"[A-Z]+1\d\d[-A-Z]?\d{2}", c.code) for c in copies), [c.code for c in copies]
+
+    def programmes(root) -> list[dict]:
+        with SnapshotServer(root=root) as server:
+            result = run_crawl(
+                "rug", root / "landing", "r1", snapshot_url=server.base_url, cache_dir=root / "cache"
+            )
+        lines = (result.landing_dir / "programme.jsonl").read_text().splitlines()
+        return [json.loads(line) for line in lines]
+
+    bundled, tripled = tmp_path / "bundled", tmp_path / "tripled"
+    generate_rug.generate(bundled)
+    with national._rug_offered(3):
+        generate_rug.generate(tripled)
+    assert generate_rug.COURSES == courses[: len(generate_rug.COURSES)]  # restored after writing
+    found, found_tripled = programmes(bundled), programmes(tripled)
+    listed = sum(1 for c in generate_rug.COURSES if c.listed_as) + sum(
+        1 for s in generate_rug.SCHOOLS if s.listed
+    )
+    assert len(found_tripled) - len(found) == 2 * listed
+    titles = {record["listing_title"] for record in found_tripled} - {
+        record["listing_title"] for record in found
+    }
+    assert len(titles) == 2 * listed and all(title.endswith((" 2", " 3")) for title in titles), titles

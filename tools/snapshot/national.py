@@ -13,8 +13,11 @@ Sizes:
   proportion to their bundled offer (181 : 34 programmes); each copy is a new programme (own slug, code,
   listing card and course codes) whose course table is filled to ``UNITS_PER_PROGRAMME`` course units with
   renamed copies of its neighbours' rows, so the course units per programme match a national registry
-  (Education4Climate 2024: ~100,000 course units for the Belgian offer). Groningen's Ocasys pages are kept at
-  their bundled size (a JSON API whose records cross-reference each other; multiplying them is left to do).
+  (Education4Climate 2024: ~100,000 course units for the Belgian offer). Groningen is multiplied in the same
+  proportion (18 microcredentials bundled): each copy of a listed summer or winter school is a new page (own
+  slug and title) and each copy of a course unit offered as a microcredential is a new Ocasys course (own code
+  in Ocasys' form, both years' records and course pages), all linked from the overview block; the faculty
+  catalogue and the one micro programme's scheme, whose records cross-reference each other, stay as bundled.
 
 Every authored value comes from the bundled generators' SHA-256-seeded choices, and copies are numbered, so
 two runs write byte-identical files. ``Last-Modified`` stays the bundled one (months old): a site whose pages
@@ -24,11 +27,13 @@ have not moved for months.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import dataclasses
+import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from scrapers.snapshot.manifest import MANIFEST_NAME, ManifestRow, file_for_url, merge_manifest
@@ -36,7 +41,7 @@ from tools.snapshot import generate_rug as rug
 from tools.snapshot import generate_uantwerpen as ua
 from tools.snapshot import generate_ugent as ug
 
-SIZES = {"bundled": (1, 1), "national": (93, 94)}  # (Ghent copies, Antwerp copies)
+SIZES = {"bundled": (1, 1, 1), "national": (93, 94, 93)}  # (Ghent, Antwerp, Groningen copies)
 UNITS_PER_PROGRAMME = 6  # course units per copied programme (not the bundled originals)
 
 README = """# A SYNTHETIC snapshot ({size} size) - not real data
@@ -249,12 +254,59 @@ def write_uantwerpen(write: _Writer, copies: int, written: Written) -> None:
     written.programmes += len(ua.SUMMER_SCHOOLS)
 
 
+# -- Groningen ---------------------------------------------------------------------------------------------
+_RUG_CODE = re.compile(r"([A-Z]+)(\d{3})(.*)")
+
+
+def _rug_code(code: str, copy_number: int) -> str:
+    """A copy's Ocasys code: the original's letters and suffix around a number no bundled code uses (1xx)."""
+    letters, _digits, suffix = _RUG_CODE.fullmatch(code).groups()
+    return f"{letters}{100 + copy_number:03d}{suffix}"
+
+
+def rug_offer(copies: int) -> tuple[tuple[rug.School, ...], tuple[rug.Course, ...]]:
+    """The bundled schools and courses, then ``copies - 1`` numbered copies of the listed ones."""
+    schools, courses = list(rug.SCHOOLS), list(rug.COURSES)
+    for number in range(2, copies + 1):
+        schools += [
+            dataclasses.replace(
+                school, slug=_copy_slug(school.slug, number), title=f"{school.title} {number}"
+            )
+            for school in rug.SCHOOLS
+            if school.listed
+        ]
+        courses += [
+            dataclasses.replace(
+                course,
+                code=_rug_code(course.code, number),
+                title_en=f"{course.title_en} {number}",
+                title_nl=f"{course.title_nl} {number}",
+                schemes=(),
+            )
+            for course in rug.COURSES
+            if course.listed_as
+        ]
+    return tuple(schools), tuple(courses)
+
+
+@contextlib.contextmanager
+def _rug_offered(copies: int) -> Iterator[None]:
+    """The Groningen generator's offer replaced by ``rug_offer(copies)`` while it writes (its page renderers
+    read the module's ``SCHOOLS`` and ``COURSES``)."""
+    saved = rug.SCHOOLS, rug.COURSES
+    rug.SCHOOLS, rug.COURSES = rug_offer(copies)
+    try:
+        yield
+    finally:
+        rug.SCHOOLS, rug.COURSES = saved
+
+
 # -- the whole snapshot --------------------------------------------------------------------------------------
 def generate(out: Path, size: str = "national") -> Written:
     """Writes the snapshot of ``size`` under ``out`` (replacing what a previous run wrote there)."""
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; known: {', '.join(SIZES)}")
-    ugent_copies, uantwerpen_copies = SIZES[size]
+    ugent_copies, uantwerpen_copies, rug_copies = SIZES[size]
     out = Path(out)
     for host in (ug.HOST, ua.HOST, *rug.HOSTS):
         shutil.rmtree(out / host, ignore_errors=True)
@@ -266,8 +318,9 @@ def generate(out: Path, size: str = "national") -> Written:
     write_uantwerpen(write, uantwerpen_copies, written)
     for host, rows in written.rows.items():
         merge_manifest(out / MANIFEST_NAME, host, rows)
-    # Groningen as bundled (its generator merges its own manifest rows).
-    report = rug.generate(out)
+    # Groningen (its generator merges its own manifest rows).
+    with _rug_offered(rug_copies):
+        report = rug.generate(out)
     for host, rows in report.rows.items():
         written.rows.setdefault(host, []).extend(rows)
     written.programmes += report.pages.get("course page", 0) + report.pages.get("school page", 0) + 1
