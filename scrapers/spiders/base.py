@@ -246,7 +246,7 @@ class RegistrySpider(scrapy.Spider):
         (parsed by this same code), or ``None`` when the page is to be parsed. Records the page as verified."""
         meta = page_meta(response)
         if meta.get(REVISIT_SKIPPED):
-            return list(self._replay_skipped(response))
+            return list(self.replay_not_requested(response.request))
         self._record_verified(response, meta)
         if meta.get("server_status") == 304:
             stored = self.memo.get(self._memo_key(response))
@@ -289,9 +289,6 @@ class RegistrySpider(scrapy.Spider):
         if callback is None:  # a memo is keyed on this code, so it names only callbacks it has
             raise LookupError(f"no callback {follow_up.callback!r} on {self.name}")
         return self.follow(follow_up.url, callback, **follow_up.cb_kwargs)
-
-    def _replay_skipped(self, response: Response) -> Iterator[Any]:
-        return self.replay_not_requested(response.request)
 
     def replay_not_requested(self, request: scrapy.Request) -> Iterator[Any]:
         """The last good outputs of the page ``request`` asks for, not requested tonight, as they were (old

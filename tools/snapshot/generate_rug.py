@@ -1256,12 +1256,12 @@ def _page(
     )
 
 
-def overview_block() -> str:
+def overview_block(schools: Sequence[School] = SCHOOLS, courses: Sequence[Course] = COURSES) -> str:
     """The authored block on the policy page listing the microcredentials offered (no real catalogue)."""
     schools = "".join(
         f'<li><a href="{escape(school_url(school.slug))}">{escape(school.title)}</a> '
         f"({school.kind} school)</li>\n"
-        for school in SCHOOLS
+        for school in schools
         if school.listed
     )
     # Planted (see README): the same school listed again by its Dutch page (one registry id, two records),
@@ -1272,7 +1272,7 @@ def overview_block() -> str:
         f'<li><a href="{escape(OFFSITE_OFFER[0])}">{escape(OFFSITE_OFFER[1])}</a> '
         "(summer school, hosted by a partner)</li>\n"
     )
-    listed = [course for course in COURSES if course.listed_as]
+    listed = [course for course in courses if course.listed_as]
     courses = [
         (course.code, course.title_en, int(course.credits), course.listed_as or "") for course in listed
     ] + [(MISSING_COURSE[0], MISSING_COURSE[1], MISSING_COURSE[2], academic_year(YEARS[0]))]
@@ -1296,7 +1296,7 @@ def overview_block() -> str:
     )
 
 
-def policy_html() -> str:
+def policy_html(schools: Sequence[School] = SCHOOLS, courses: Sequence[Course] = COURSES) -> str:
     intro = "".join(f"<p>{escape(text)}</p>\n" for text in POLICY_INTRO)
     why = "".join(f"<li><p>{escape(text)}</p></li>\n" for text in POLICY_WHY)
     developing = "".join(
@@ -1315,7 +1315,7 @@ def policy_html() -> str:
         f"<p>{escape(POLICY_NATIONAL)}</p>\n"
         f"<ul>\n{developing}</ul>\n"
         f"<p>{escape(POLICY_CONTACT)}</p>\n"
-        f"{overview_block()}"
+        f"{overview_block(schools, courses)}"
     )
     footer = (
         f'<p class="rug-last-modified">Last modified:{POLICY_LAST_MODIFIED}</p>\n'
@@ -1392,10 +1392,13 @@ class GenerationReport:
         return sum(len(rows) for rows in self.rows.values())
 
 
-def generate(out_dir: Path = SITES_DIR) -> GenerationReport:
+def generate(
+    out_dir: Path = SITES_DIR, schools: Sequence[School] = SCHOOLS, courses: Sequence[Course] = COURSES
+) -> GenerationReport:
     """Write the RUG snapshot under `out_dir` and merge its rows into `out_dir/manifest.jsonl`.
 
     Both hosts' directories are rebuilt from scratch; other hosts' files and manifest rows are left alone.
+    ``schools`` and ``courses`` are the offer written (the national snapshot passes numbered copies too).
     """
     for host in HOSTS:
         if (out_dir / host).exists():
@@ -1414,8 +1417,8 @@ def generate(out_dir: Path = SITES_DIR) -> GenerationReport:
 
     # www.rug.nl
     write("robots", f"{WWW}/robots.txt", ROBOTS_WWW, LAST_MODIFIED_WWW, TEXT_TYPE)
-    write("policy page", POLICY_URL, policy_html(), LAST_MODIFIED_WWW, HTML_TYPE)
-    for school in SCHOOLS:
+    write("policy page", POLICY_URL, policy_html(schools, courses), LAST_MODIFIED_WWW, HTML_TYPE)
+    for school in schools:
         write(
             "school page",
             school_url(school.slug, school.language),
@@ -1438,7 +1441,7 @@ def generate(out_dir: Path = SITES_DIR) -> GenerationReport:
         write(
             "scheme", api_scheme_url(year, MICRO_PROGRAM), to_json(scheme_record(year)), modified, JSON_TYPE
         )
-        for course in COURSES:
+        for course in courses:
             if year not in course.years:
                 continue
             write(

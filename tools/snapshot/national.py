@@ -27,13 +27,12 @@ have not moved for months.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import dataclasses
 import re
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from scrapers.snapshot.manifest import MANIFEST_NAME, ManifestRow, file_for_url, merge_manifest
@@ -289,18 +288,6 @@ def rug_offer(copies: int) -> tuple[tuple[rug.School, ...], tuple[rug.Course, ..
     return tuple(schools), tuple(courses)
 
 
-@contextlib.contextmanager
-def _rug_offered(copies: int) -> Iterator[None]:
-    """The Groningen generator's offer replaced by ``rug_offer(copies)`` while it writes (its page renderers
-    read the module's ``SCHOOLS`` and ``COURSES``)."""
-    saved = rug.SCHOOLS, rug.COURSES
-    rug.SCHOOLS, rug.COURSES = rug_offer(copies)
-    try:
-        yield
-    finally:
-        rug.SCHOOLS, rug.COURSES = saved
-
-
 # -- the whole snapshot --------------------------------------------------------------------------------------
 def generate(out: Path, size: str = "national") -> Written:
     """Writes the snapshot of ``size`` under ``out`` (replacing what a previous run wrote there)."""
@@ -319,8 +306,7 @@ def generate(out: Path, size: str = "national") -> Written:
     for host, rows in written.rows.items():
         merge_manifest(out / MANIFEST_NAME, host, rows)
     # Groningen (its generator merges its own manifest rows).
-    with _rug_offered(rug_copies):
-        report = rug.generate(out)
+    report = rug.generate(out, *rug_offer(rug_copies))
     for host, rows in report.rows.items():
         written.rows.setdefault(host, []).extend(rows)
     written.programmes += report.pages.get("course page", 0) + report.pages.get("school page", 0) + 1
