@@ -1,11 +1,12 @@
 """Work proportional to change: a source whose landing is unchanged since its last staged harvest reuses that
 harvest's normalised core tables and record flags instead of normalising and checking again.
 
-"Unchanged" is a digest of the landing's item files (``{kind}.jsonl``), lines sorted (pages answer in any order)
-and this run's id taken out (the landing pipeline stamps it on every line). Any other difference, a fetch time
-included, is a change: a page revalidated tonight carries tonight's ``fetched_at``/``last_verified_at``, which
-must reach the warehouse, so that harvest is normalised as usual. The nights this pays off are the ones the
-revisit policy (``scrapers/revisit.py``) replays every detail page of a source from the memo.
+"Unchanged" is a digest of the landing's item files (``{kind}.jsonl``), in any line order (pages answer in any
+order) and with this run's id taken out (the landing pipeline stamps it on every line). Any other difference,
+a fetch time included, is a change: a page revalidated tonight carries tonight's ``fetched_at`` and
+``last_verified_at``, which must reach the warehouse, so that harvest is normalised as usual. The nights this
+pays off are the ones the revisit policy (``scrapers/revisit.py``) replays every detail page of a source from
+the memo.
 
 The digest is written beside the staged tables (``landing.sha256``). Reused tables get this run's id wherever
 they carry one (frames and the verbatim raw lines), so the warehouse cannot tell them from a fresh harvest; the
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from normalise.transform import CoreTables
+from normalise.transform import CoreTables, map_lines
 from registry.tables import ITEM_KINDS
 
 DIGEST_FILE = "landing.sha256"
@@ -33,19 +34,23 @@ def _run_id_field(run_id: str) -> bytes:
 
 
 def landing_digest(landing_dir: Path, run_id: str) -> str:
-    """SHA-256 of the landing's items, in sorted line order and without this run's id."""
+    """SHA-256 over the landing's items, whatever order their lines landed in, without this run's id.
+
+    Read as a stream: each line is hashed on its own and only the line digests (32 bytes each) are sorted and
+    hashed, so a national landing of hundreds of megabytes is never held in memory.
+    """
     digest = hashlib.sha256()
     stamp = _run_id_field(run_id)
     for kind in ITEM_KINDS:
         path = Path(landing_dir) / f"{kind}.jsonl"
-        lines = (
-            sorted(line.replace(stamp, b"") for line in path.read_bytes().splitlines())
-            if path.exists()
-            else []
-        )
+        lines: list[bytes] = []
+        if path.exists():
+            with path.open("rb") as handle:
+                lines = sorted(
+                    hashlib.sha256(line.rstrip(b"\n").replace(stamp, b"")).digest() for line in handle
+                )
         digest.update(f"{kind}\n{len(lines)}\n".encode())
-        for line in lines:
-            digest.update(line + b"\n")
+        digest.update(b"".join(lines))
     return digest.hexdigest()
 
 
@@ -86,8 +91,6 @@ def reusable(
         restamp(core.course_unit),
         restamp(core.programme_course),
         restamp(core.harvest_issue),
-        raw={
-            kind: [line.replace(old_stamp, new_stamp) for line in lines] for kind, lines in core.raw.items()
-        },
+        raw=map_lines(core.raw, lambda lines: lines.str.replace_all(old_stamp, new_stamp, literal=True)),
         flag=flags,
     )

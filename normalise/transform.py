@@ -8,7 +8,9 @@ the columns, order and types the table specification (``registry.tables``) decla
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,18 +46,28 @@ class CoreTables:
     course_unit: pl.DataFrame
     programme_course: pl.DataFrame
     harvest_issue: pl.DataFrame
-    raw: dict[str, list[str]]  # kind -> the landed JSON lines, kept verbatim
+    # kind -> the landed JSON lines, kept verbatim (a list of strings is taken too). Read back from a staged
+    # folder, they stay on disk until asked for (``StagedLines``).
+    raw: Mapping[str, pl.Series]
     flag: pl.DataFrame | None = None  # the per-record rule flags, computed once by the core step
+
+    def __post_init__(self) -> None:
+        # Held by polars, not as Python strings: at national size the raw lines are hundreds of megabytes.
+        if not isinstance(self.raw, StagedLines):
+            self.raw = {
+                kind: lines
+                if isinstance(lines, pl.Series)
+                else pl.Series("record", list(lines), dtype=pl.Utf8)
+                for kind, lines in self.raw.items()
+            }
 
     def write(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         for name in ("programme", "course_unit", "programme_course", "harvest_issue", "flag"):
             if getattr(self, name) is not None:
                 getattr(self, name).write_parquet(directory / f"{name}.parquet")
-        for kind, lines in self.raw.items():
-            (directory / f"raw_{kind}.jsonl").write_text(
-                "".join(line + "\n" for line in lines), encoding="utf-8"
-            )
+        for kind in self.raw:
+            write_lines(directory / f"raw_{kind}.jsonl", self.raw[kind])
         (directory / "core.json").write_text(
             json.dumps({"institution_id": self.institution_id, "run_id": self.run_id})
         )
@@ -63,10 +75,7 @@ class CoreTables:
     @classmethod
     def read(cls, directory: Path) -> CoreTables:
         meta = json.loads((directory / "core.json").read_text())
-        raw = {
-            path.stem.removeprefix("raw_"): path.read_text(encoding="utf-8").splitlines()
-            for path in sorted(directory.glob("raw_*.jsonl"))
-        }
+        raw = StagedLines(directory)
         return cls(
             meta["institution_id"],
             meta["run_id"],
@@ -81,21 +90,110 @@ class CoreTables:
         )
 
 
-def read_landing(landing_dir: Path, kind: str) -> tuple[list[str], list[dict]]:
-    """The landed JSON lines of one item kind and their records, in a stable order."""
+class StagedLines(Mapping[str, pl.Series]):
+    """The raw lines of a staged folder, kind -> lines, read from ``raw_{kind}.jsonl`` each time one is asked for.
+
+    Nothing is held: the warehouse build loads one kind at a time and lets it go, so a national source's
+    hundreds of megabytes of raw lines are never in memory together (``warehouse.publish``).
+    """
+
+    def __init__(self, directory: Path, change: Callable[[pl.Series], pl.Series] | None = None) -> None:
+        self.directory = Path(directory)
+        self.change = change  # applied to the lines as they are read (a reused harvest's new run id)
+        self._kinds = [path.stem.removeprefix("raw_") for path in sorted(self.directory.glob("raw_*.jsonl"))]
+
+    def __getitem__(self, kind: str) -> pl.Series:
+        if kind not in self._kinds:
+            raise KeyError(kind)
+        lines = read_lines(self.directory / f"raw_{kind}.jsonl")
+        return self.change(lines) if self.change else lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+
+def map_lines(
+    raw: Mapping[str, pl.Series], change: Callable[[pl.Series], pl.Series]
+) -> Mapping[str, pl.Series]:
+    """``raw`` with ``change`` applied to each kind's lines; staged lines stay on disk and change as read."""
+    if isinstance(raw, StagedLines):
+        previous = raw.change
+        return StagedLines(
+            raw.directory, change if previous is None else lambda lines: change(previous(lines))
+        )
+    return {kind: change(lines) for kind, lines in raw.items()}
+
+
+LINES_PER_CHUNK = 10_000  # landed lines held as Python objects at a time (the rest is in polars)
+
+
+def read_lines(path: Path) -> pl.Series:
+    """A JSON-lines file's lines, verbatim, as a string Series named ``record`` (read by polars, not Python).
+
+    Read as a one-column CSV with no quoting and the unit separator as delimiter: JSON text never holds a raw
+    control character (every encoder escapes them), so each line is one field, exactly as written.
+    """
+    return pl.read_csv(
+        path, has_header=False, separator="\x1f", quote_char=None, schema={"record": pl.Utf8}
+    ).get_column("record")
+
+
+def write_lines(path: Path, lines: pl.Series) -> None:
+    """Writes ``lines`` one per line, verbatim (the inverse of ``read_lines``)."""
+    pl.DataFrame({"record": lines}).write_csv(
+        path, include_header=False, separator="\x1f", quote_style="never", line_terminator="\n"
+    )
+
+
+def _landed_lines(path: Path) -> Iterator[str]:
+    # Only "\n" ends a landed line: a JSON text may hold U+2028 or other characters str.splitlines breaks on.
+    with path.open(encoding="utf-8", newline="\n") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if line.strip():
+                yield line
+
+
+def read_landing(
+    landing_dir: Path, kind: str, schema: dict[str, pl.DataType], *, info: bool = False
+) -> tuple[pl.Series, pl.DataFrame]:
+    """The landed JSON lines of one item kind (verbatim) and their records as a frame of ``schema``'s columns
+    (with the practical-information columns when ``info``), both in a stable order.
+
+    Parsed ``LINES_PER_CHUNK`` lines at a time, so only one chunk's records are ever Python dicts: at national
+    size (100,000 course units) a landing held as dicts would take gigabytes.
+    """
     path = Path(landing_dir) / f"{kind}.jsonl"
-    lines = (
-        [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        if path.exists()
-        else []
-    )
-    # Concurrent requests land items in whatever order pages answered. Put them in a stable order (page, then
-    # position on the page) so that every "first" chosen later (merges, duplicate ids) is the same each night.
-    pairs = sorted(
-        ((line, json.loads(line)) for line in lines),
-        key=lambda pair: (pair[1].get("source_url") or "", pair[1].get("position") or 0),
-    )
-    return [line for line, _ in pairs], [record for _, record in pairs]
+    parts = []
+    if path.exists():
+        lines = _landed_lines(path)
+        while chunk := list(itertools.islice(lines, LINES_PER_CHUNK)):
+            records = [json.loads(line) for line in chunk]
+            frame = _frame([{k: v for k, v in r.items() if k != "info"} for r in records], schema)
+            if info:
+                frame = frame.with_columns(
+                    pl.Series(name, values, dtype=pl.Utf8) for name, values in _info_columns(records).items()
+                )
+            parts.append(
+                frame.with_columns(
+                    pl.Series("_line", chunk, dtype=pl.Utf8),
+                    # Concurrent requests land items in whatever order pages answered. Put them in a stable
+                    # order (page, then position on the page) so that every "first" chosen later (merges,
+                    # duplicate ids) is the same each night.
+                    pl.Series("_page", [r.get("source_url") or "" for r in records], dtype=pl.Utf8),
+                    pl.Series("_position", [r.get("position") or 0 for r in records], dtype=pl.Int64),
+                )
+            )
+    if not parts:
+        empty = _frame([], schema)
+        if info:
+            empty = empty.with_columns(pl.lit(None, pl.Utf8).alias(n) for n in INFO_LABELS)
+        return pl.Series("record", [], dtype=pl.Utf8), empty
+    landed = pl.concat(parts).sort("_page", "_position", maintain_order=True)
+    return landed.get_column("_line").alias("record"), landed.drop("_line", "_page", "_position")
 
 
 def with_normalised(df: pl.DataFrame, field: str, raw_column: str, value_column: str) -> pl.DataFrame:
@@ -168,7 +266,6 @@ _PROGRAMME_RAW = {
     "languages_raw": pl.Utf8,
     "semester_raw": pl.Utf8,
     "page_url": pl.Utf8,
-    "info": pl.Object,
     "learning_outcomes": pl.List(pl.Utf8),
     **_PROVENANCE_RAW,
 }
@@ -210,6 +307,14 @@ _ISSUE_RAW = {
     "run_id": pl.Utf8,
 }
 
+# Each landed item kind's fields (the programme's "info" mapping is read into the INFO_LABELS columns).
+_LANDED_SCHEMA = {
+    "programme": _PROGRAMME_RAW,
+    "programme_course": _ROW_RAW,
+    "course_unit": _SHEET_RAW,
+    "issue": _ISSUE_RAW,
+}
+
 
 def _info_columns(records: list[dict]) -> dict[str, list[str | None]]:
     """Picks the practical-information values out of each programme's label -> text mapping."""
@@ -227,12 +332,14 @@ def _timestamp(column: str) -> pl.Expr:
 
 def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> CoreTables:
     """Normalises one institution's landed harvest into the core tables."""
-    raw_lines: dict[str, list[str]] = {}
-    records: dict[str, list[dict]] = {}
+    raw_lines: dict[str, pl.Series] = {}
+    landed: dict[str, pl.DataFrame] = {}
     for kind in ITEM_KINDS:
-        raw_lines[kind], records[kind] = read_landing(landing_dir, kind)
+        raw_lines[kind], landed[kind] = read_landing(
+            landing_dir, kind, _LANDED_SCHEMA[kind], info=kind == "programme"
+        )
 
-    rows = _frame(records["programme_course"], _ROW_RAW)
+    rows = landed["programme_course"]
     rows = with_normalised(rows, "academic_year", "academic_year_raw", "academic_year")
     rows = with_normalised(rows, "credits", "credits_raw", "credits_ects")
     rows = with_normalised(rows, "semester", "semester_raw", "semester")
@@ -248,10 +355,10 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
         "programme_course",
     )
 
-    programme = _programme_table(institution_id, records["programme"], programme_course)
-    course_unit = _course_unit_table(institution_id, records["course_unit"], programme_course)
+    programme = _programme_table(institution_id, landed["programme"], programme_course)
+    course_unit = _course_unit_table(institution_id, landed["course_unit"], programme_course)
     issues = conform(
-        _frame(records["issue"], _ISSUE_RAW).with_columns(
+        landed["issue"].with_columns(
             institution_id=pl.lit(institution_id), fetched_at=_timestamp("fetched_at")
         ),
         "harvest_issue",
@@ -259,20 +366,8 @@ def build_core_tables(institution_id: str, landing_dir: Path, run_id: str) -> Co
     return CoreTables(institution_id, run_id, programme, course_unit, programme_course, issues, raw_lines)
 
 
-def _programme_table(
-    institution_id: str, records: list[dict], programme_course: pl.DataFrame
-) -> pl.DataFrame:
+def _programme_table(institution_id: str, df: pl.DataFrame, programme_course: pl.DataFrame) -> pl.DataFrame:
     institution = INSTITUTIONS[institution_id]
-    plain = [{k: v for k, v in r.items() if k != "info"} for r in records]
-    schema = {k: v for k, v in _PROGRAMME_RAW.items() if k != "info"}
-    df = (
-        _frame(plain, schema).with_columns(
-            *(pl.Series(name, values, dtype=pl.Utf8) for name, values in _info_columns(records).items())
-        )
-        if records
-        else _frame([], schema).with_columns(*(pl.lit(None, pl.Utf8).alias(n) for n in INFO_LABELS))
-    )
-
     df = with_normalised(df, "academic_year", "academic_year_raw", "academic_year")
     # A school's "academic year" is its dates (RUG): the year runs September-August, so a school in
     # July 2025 belongs to 2024-2025 and one in January 2026 to 2025-2026.
@@ -408,9 +503,8 @@ def _programme_table(
 
 
 def _course_unit_table(
-    institution_id: str, records: list[dict], programme_course: pl.DataFrame
+    institution_id: str, sheets: pl.DataFrame, programme_course: pl.DataFrame
 ) -> pl.DataFrame:
-    sheets = _frame(records, _SHEET_RAW)
     sheets = with_normalised(sheets, "academic_year", "academic_year_raw", "academic_year")
     # One unit may be described by several pages (UAntwerp: the study-programme specs and the courseInfo
     # sheet; UGent: a Dutch and an English sheet). Merge them field by field, first non-empty value wins,

@@ -40,6 +40,7 @@ SOURCE_TABLES = (
     "raw_course_unit",
 )
 HISTORY_FIELDS = ("title", "credits_ects", "semester", "languages", "url")
+BUILD_MEMORY_LIMIT = os.environ.get("MICROCRED_BUILD_MEMORY_LIMIT", "512MB")
 
 
 @dataclass
@@ -162,7 +163,7 @@ def published_programmes(data_dir: Path, source: str) -> pl.DataFrame | None:
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     if frame.is_empty():
         return
-    con.register("incoming", frame.to_arrow())
+    con.register("incoming", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
     finally:
@@ -209,19 +210,19 @@ def _load_source(con: duckdb.DuckDBPyConnection, core: CoreTables, run_id: str) 
         ("programme_course", "raw_programme_course"),
         ("course_unit", "raw_course_unit"),
     ):
-        lines = core.raw.get(kind, [])
-        if lines:
-            _insert_frame(
-                con,
-                table,
-                pl.DataFrame(
-                    {
-                        "institution_id": [core.institution_id] * len(lines),
-                        "run_id": [run_id] * len(lines),
-                        "record": lines,
-                    }
-                ),
-            )
+        _insert_raw(con, table, core, kind, run_id)
+
+
+def _insert_raw(con: duckdb.DuckDBPyConnection, table: str, core: CoreTables, kind: str, run_id: str) -> None:
+    """One kind of raw lines into its table (read from the staged folder here and let go on return)."""
+    lines = core.raw.get(kind)
+    if lines is not None and len(lines):
+        frame = pl.DataFrame({"record": lines}).select(
+            institution_id=pl.lit(core.institution_id, pl.Utf8),
+            run_id=pl.lit(run_id, pl.Utf8),
+            record="record",
+        )
+        _insert_frame(con, table, frame)
 
 
 # Pages that lead to programmes rather than describe one: when one of them fails, the harvest cannot tell
@@ -425,7 +426,9 @@ def _publish(
         if damage is not None:
             result.damaged = move_aside(target, data_dir, now)
             damage_note = f"the published warehouse was damaged ({damage}) and moved to {result.damaged}"
-    con = duckdb.connect(str(build))
+    # Bounded: past this DuckDB writes its buffers out (to the build file, or spills beside it) instead of
+    # holding a national build in memory. An operator can raise it (MICROCRED_BUILD_MEMORY_LIMIT).
+    con = duckdb.connect(str(build), config={"memory_limit": BUILD_MEMORY_LIMIT})
     try:
         con.execute(ddl())
         _reference_tables(con)

@@ -154,10 +154,19 @@ class RegistryStore(dg.ConfigurableResource):
 
     def read_staged_table(self, source: str, run_id: str, table: str) -> pl.DataFrame:
         """One staged table (``programme``, ``flag``, ...) of one source and run, verified like ``read_staged``."""
+        return self._read_staged_file(source, run_id, table, pl.read_parquet)
+
+    def staged_height(self, source: str, run_id: str, table: str) -> int:
+        """How many rows one staged table has, verified like ``read_staged`` (only the file's footer is read)."""
+        return self._read_staged_file(
+            source, run_id, table, lambda path: pl.scan_parquet(path).select(pl.len()).collect().item()
+        )
+
+    def _read_staged_file(self, source: str, run_id: str, table: str, read):
         directory = self._verified(source, run_id, only=f"{table}.parquet")
         path = directory / f"{table}.parquet"
         try:
-            return pl.read_parquet(path)
+            return read(path)
         except Exception as error:  # a file that matches its digest but still cannot be read
             raise StagedDataError(f"{source}: staged file {path} cannot be read ({_first(error)})") from None
 
