@@ -127,7 +127,7 @@ def map_lines(
     return {kind: change(lines) for kind, lines in raw.items()}
 
 
-LINES_PER_CHUNK = 10_000  # landed lines held as Python objects at a time (the rest is in polars)
+LINES_PER_CHUNK = 2_000  # landed lines held as Python objects at a time (the rest is in polars)
 
 
 def read_lines(path: Path) -> pl.Series:
