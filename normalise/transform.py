@@ -73,9 +73,10 @@ class CoreTables:
         )
 
     @classmethod
-    def read(cls, directory: Path) -> CoreTables:
+    def read(cls, directory: Path, recheck: Callable[[Path], None] | None = None) -> CoreTables:
+        """The tables written by ``write``; the raw lines stay on disk, each file passed to ``recheck`` when read."""
         meta = json.loads((directory / "core.json").read_text())
-        raw = StagedLines(directory)
+        raw = StagedLines(directory, recheck=recheck)
         return cls(
             meta["institution_id"],
             meta["run_id"],
@@ -97,15 +98,26 @@ class StagedLines(Mapping[str, pl.Series]):
     hundreds of megabytes of raw lines are never in memory together (``warehouse.publish``).
     """
 
-    def __init__(self, directory: Path, change: Callable[[pl.Series], pl.Series] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        change: Callable[[pl.Series], pl.Series] | None = None,
+        recheck: Callable[[Path], None] | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.change = change  # applied to the lines as they are read (a reused harvest's new run id)
+        # Called with a file's path before it is read: the store checks its digest again there, since the
+        # folder was verified when it was opened and the lines are read only later.
+        self.recheck = recheck
         self._kinds = [path.stem.removeprefix("raw_") for path in sorted(self.directory.glob("raw_*.jsonl"))]
 
     def __getitem__(self, kind: str) -> pl.Series:
         if kind not in self._kinds:
             raise KeyError(kind)
-        lines = read_lines(self.directory / f"raw_{kind}.jsonl")
+        path = self.directory / f"raw_{kind}.jsonl"
+        if self.recheck is not None:
+            self.recheck(path)
+        lines = read_lines(path)
         return self.change(lines) if self.change else lines
 
     def __iter__(self) -> Iterator[str]:

@@ -145,8 +145,14 @@ class RegistryStore(dg.ConfigurableResource):
         Raises ``StagedDataError`` with a one-line message naming the file and the source.
         """
         directory = self._verified(source, run_id)
+
+        def recheck(
+            path: Path,
+        ) -> None:  # raw lines are read later, when loaded: their digest is checked then
+            self._verified(source, run_id, only=path.name)
+
         try:
-            return CoreTables.read(directory)
+            return CoreTables.read(directory, recheck=recheck)
         except Exception as error:  # a file that matches its digest but still cannot be read
             raise StagedDataError(
                 f"{source}: staged folder {directory} cannot be read ({_first(error)})"

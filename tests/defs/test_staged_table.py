@@ -6,6 +6,7 @@ import json
 import polars as pl
 import pytest
 
+from normalise.transform import CoreTables
 from pipelines.defs.resources import MANIFEST, RegistryStore, StagedDataError
 
 
@@ -42,3 +43,18 @@ def test_a_damaged_or_unlisted_table_is_refused_with_its_name(staged):
     (folder / MANIFEST).unlink()
     with pytest.raises(StagedDataError, match="staging never finished"):
         store.read_staged_table("rug", "night1", "flag")
+
+
+def test_staged_raw_lines_read_after_the_folder_was_verified_are_checked_again(tmp_path):
+    """The raw lines stay on disk until the build loads them: a file damaged in between is refused then."""
+    store = RegistryStore(data_dir=str(tmp_path))
+    empty = pl.DataFrame({"run_id": pl.Series([], dtype=pl.Utf8)})
+    lines = ['{"kind": "programme", "n": 1}', '{"kind": "programme", "n": 2}']
+    store.stage(
+        CoreTables("rug", "night1", empty, empty, empty, empty, {"programme": lines}), "rug", "night1"
+    )
+    core = store.read_staged("rug", "night1")
+    assert core.raw["programme"].to_list() == lines
+    (store.staging_dir("rug", "night1") / "raw_programme.jsonl").write_text('{"kind": "programme", "n": 3}\n')
+    with pytest.raises(StagedDataError, match="raw_programme.jsonl"):
+        core.raw["programme"]
