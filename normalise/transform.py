@@ -134,7 +134,9 @@ def map_lines(
     if isinstance(raw, StagedLines):
         previous = raw.change
         return StagedLines(
-            raw.directory, change if previous is None else lambda lines: change(previous(lines))
+            raw.directory,
+            change if previous is None else lambda lines: change(previous(lines)),
+            raw.recheck,
         )
     return {kind: change(lines) for kind, lines in raw.items()}
 

@@ -6,7 +6,7 @@ import json
 import polars as pl
 import pytest
 
-from normalise.transform import CoreTables
+from normalise.transform import CoreTables, map_lines
 from pipelines.defs.resources import MANIFEST, RegistryStore, StagedDataError
 
 
@@ -58,3 +58,6 @@ def test_staged_raw_lines_read_after_the_folder_was_verified_are_checked_again(t
     (store.staging_dir("rug", "night1") / "raw_programme.jsonl").write_text('{"kind": "programme", "n": 3}\n')
     with pytest.raises(StagedDataError, match="raw_programme.jsonl"):
         core.raw["programme"]
+    # Lines changed as they are read (a reused harvest's new run id) are checked the same way.
+    with pytest.raises(StagedDataError, match="raw_programme.jsonl"):
+        map_lines(core.raw, lambda lines: lines)["programme"]
