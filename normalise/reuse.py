@@ -43,14 +43,14 @@ def landing_digest(landing_dir: Path, run_id: str) -> str:
     stamp = _run_id_field(run_id)
     for kind in ITEM_KINDS:
         path = Path(landing_dir) / f"{kind}.jsonl"
-        lines: list[bytes] = []
+        line_digests: list[bytes] = []
         if path.exists():
             with path.open("rb") as handle:
-                lines = sorted(
+                line_digests = sorted(
                     hashlib.sha256(line.rstrip(b"\n").replace(stamp, b"")).digest() for line in handle
                 )
-        digest.update(f"{kind}\n{len(lines)}\n".encode())
-        digest.update(b"".join(lines))
+        digest.update(f"{kind}\n{len(line_digests)}\n".encode())
+        digest.update(b"".join(line_digests))
     return digest.hexdigest()
 
 

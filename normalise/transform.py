@@ -186,11 +186,13 @@ def read_landing(
         lines = _landed_lines(path)
         while chunk := list(itertools.islice(lines, LINES_PER_CHUNK)):
             records = [json.loads(line) for line in chunk]
-            frame = _frame([{k: v for k, v in r.items() if k != "info"} for r in records], schema)
-            if info:
+            if info:  # the label -> text mapping becomes the INFO_LABELS columns, not a column of its own
+                frame = _frame([{k: v for k, v in r.items() if k != "info"} for r in records], schema)
                 frame = frame.with_columns(
                     pl.Series(name, values, dtype=pl.Utf8) for name, values in _info_columns(records).items()
                 )
+            else:
+                frame = _frame(records, schema)
             parts.append(
                 frame.with_columns(
                     pl.Series("_line", chunk, dtype=pl.Utf8),

@@ -3,7 +3,9 @@
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 import polars as pl
@@ -12,6 +14,8 @@ from normalise.transform import CoreTables
 from registry.files import atomic_write_text
 from warehouse.publish import default_data_dir, warehouse_path
 from warehouse.storage import RemoteData, is_url, work_dir_for
+
+T = TypeVar("T")
 
 MANIFEST = "MANIFEST.json"
 
@@ -146,9 +150,8 @@ class RegistryStore(dg.ConfigurableResource):
         """
         directory = self._verified(source, run_id)
 
-        def recheck(
-            path: Path,
-        ) -> None:  # raw lines are read later, when loaded: their digest is checked then
+        # The raw lines are read later, when loaded (``StagedLines``): each file's digest is checked again then.
+        def recheck(path: Path) -> None:
             self._verified(source, run_id, only=path.name)
 
         try:
@@ -168,7 +171,7 @@ class RegistryStore(dg.ConfigurableResource):
             source, run_id, table, lambda path: pl.scan_parquet(path).select(pl.len()).collect().item()
         )
 
-    def _read_staged_file(self, source: str, run_id: str, table: str, read):
+    def _read_staged_file(self, source: str, run_id: str, table: str, read: Callable[[Path], T]) -> T:
         directory = self._verified(source, run_id, only=f"{table}.parquet")
         path = directory / f"{table}.parquet"
         try:

@@ -1258,7 +1258,7 @@ def _page(
 
 def overview_block(schools: Sequence[School] = SCHOOLS, courses: Sequence[Course] = COURSES) -> str:
     """The authored block on the policy page listing the microcredentials offered (no real catalogue)."""
-    schools = "".join(
+    school_items = "".join(
         f'<li><a href="{escape(school_url(school.slug))}">{escape(school.title)}</a> '
         f"({school.kind} school)</li>\n"
         for school in schools
@@ -1266,20 +1266,21 @@ def overview_block(schools: Sequence[School] = SCHOOLS, courses: Sequence[Course
     )
     # Planted (see README): the same school listed again by its Dutch page (one registry id, two records),
     # and a microcredential whose page is hosted off the university's domains.
-    schools += (
+    school_items += (
         f'<li><a href="{escape(school_url("energy-transition-in-practice", "nl"))}">Energietransitie in de '
         "praktijk</a> (summer school, Nederlandstalige pagina)</li>\n"
         f'<li><a href="{escape(OFFSITE_OFFER[0])}">{escape(OFFSITE_OFFER[1])}</a> '
         "(summer school, hosted by a partner)</li>\n"
     )
-    listed = [course for course in courses if course.listed_as]
-    courses = [
-        (course.code, course.title_en, int(course.credits), course.listed_as or "") for course in listed
+    course_rows = [
+        (course.code, course.title_en, int(course.credits), course.listed_as or "")
+        for course in courses
+        if course.listed_as
     ] + [(MISSING_COURSE[0], MISSING_COURSE[1], MISSING_COURSE[2], academic_year(YEARS[0]))]
     course_items = "".join(
         f'<li><a href="{escape(catalog_course_url(segment, code))}">{escape(title)}</a> '
         f"({code}, {credits} EC)</li>\n"
-        for code, title, credits, segment in courses
+        for code, title, credits, segment in course_rows
     )
     return (
         "<!-- Authored for the offline snapshot: the real site has no catalogue of its microcredentials. "
@@ -1289,7 +1290,7 @@ def overview_block(schools: Sequence[School] = SCHOOLS, courses: Sequence[Course
         "<p>The following units of education lead to a microcredential, issued as an edubadge through SURF "
         "Edubadges.</p>\n"
         "<h3>Summer and winter schools</h3>\n"
-        f'<ul class="rug-list">\n{schools}</ul>\n'
+        f'<ul class="rug-list">\n{school_items}</ul>\n'
         "<h3>Course units offered as a microcredential</h3>\n"
         f'<ul class="rug-list">\n{course_items}</ul>\n'
         "</section>\n"
